@@ -1,1 +1,4 @@
-export {};
+// `node --import memotel/register app.js` (or ./register.js from the project root).
+import { startFromPreloadEsm } from './src/sdk/preload.js';
+
+await startFromPreloadEsm();

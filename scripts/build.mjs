@@ -13,6 +13,9 @@
 // pays only for the exporters it actually uses.
 import { build } from 'esbuild';
 import { rm, chmod } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const requireFromHere = createRequire(import.meta.url);
 
 const DEFERRED = [
   '@opentelemetry/exporter-logs-otlp-grpc',
@@ -30,34 +33,59 @@ const DEFERRED = [
   '@opentelemetry/propagator-jaeger',
   '@opentelemetry/configuration',
   '@opentelemetry/otlp-grpc-exporter-base',
+  '@opentelemetry/otlp-exporter-base',
 ];
 
-/** Replaces `require(X)` from CommonJS dependencies by a proxy that requires X on first use. */
+/**
+ * Replaces each deferred package, as sdk-node imports it, by a stub whose exports load the real package from
+ * node_modules on first use (construct, call or property access). The real packages are not
+ * bundled at all. Export names are read from the package itself at build time.
+ */
 const deferPlugin = {
   name: 'memotel-defer',
   setup(b) {
     const filter = new RegExp(`^(${DEFERRED.map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) => {
-      if (args.kind !== 'require-call' || args.pluginData?.real) return undefined;
-      return { path: args.path, namespace: 'memotel-deferred' };
+    // Only sdk-node's own imports are deferred; memotel's OTLP module bundles the exporters it
+    // uses into a chunk of its own, loaded on first export.
+    b.onResolve({ filter }, (args) =>
+      /[\\/]@opentelemetry[\\/]sdk-node[\\/]/.test(args.importer) ? { path: args.path, namespace: 'memotel-deferred' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'memotel-deferred' }, (args) => {
+      const names = Object.keys(requireFromHere(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      const spec = JSON.stringify(args.path);
+      return {
+        resolveDir: process.cwd(),
+        loader: 'js',
+        contents: `import { createRequire } from 'node:module';
+let real;
+const load = () => (real ??= createRequire(import.meta.url)(${spec}));
+const lazy = (name) => new Proxy(function () {}, {
+  construct: (_t, args) => new (load()[name])(...args),
+  apply: (_t, self, args) => load()[name].apply(self, args),
+  get: (_t, key) => load()[name][key],
+  has: (_t, key) => key in load()[name],
+});
+${names.map((n) => `export const ${n} = lazy(${JSON.stringify(n)});`).join('\n')}
+`,
+      };
     });
-    b.onResolve({ filter: /^memotel-real:/ }, async (args) => {
-      const spec = args.path.slice('memotel-real:'.length);
-      const r = await b.resolve(spec, { kind: 'require-call', resolveDir: process.cwd(), pluginData: { real: true } });
-      return r;
+  },
+};
+
+/**
+ * @opentelemetry/resources loads its per-platform machine-id reader with `await import()` from
+ * CommonJS. Bundled with code splitting, that import yields the chunk's namespace instead of
+ * the module's exports (host.id then fails with "getMachineIdImpl is not a function"); a
+ * plain require of the same file behaves as in node_modules.
+ */
+const machineIdPlugin = {
+  name: 'memotel-machine-id',
+  setup(b) {
+    b.onLoad({ filter: /@opentelemetry[\\/]resources[\\/]build[\\/]src[\\/].*getMachineId\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      return { contents: text.replace(/\(await import\(('[^']+')\)\)/g, 'require($1)'), loader: 'js' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'memotel-deferred' }, (args) => ({
-      resolveDir: process.cwd(),
-      loader: 'js',
-      contents: `let real;
-const load = () => (real ??= require(${JSON.stringify('memotel-real:' + args.path)}));
-module.exports = new Proxy({}, {
-  get: (_t, key) => load()[key],
-  has: (_t, key) => key in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_t, key) => Object.getOwnPropertyDescriptor(load(), key),
-});`,
-    }));
   },
 };
 
@@ -70,9 +98,12 @@ const common = {
   target: 'node20.6',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [deferPlugin],
+  plugins: [deferPlugin, machineIdPlugin],
   // import-in-the-middle's hook must be loaded by Node's loader as a file of its own.
-  external: ['import-in-the-middle', 'import-in-the-middle/*'],
+  external: ['import-in-the-middle', 'import-in-the-middle/*', '@grpc/proto-loader'],
+  // ESM builds of the OpenTelemetry packages let esbuild drop what is not used (most of
+  // @opentelemetry/semantic-conventions, for one).
+  mainFields: ['module', 'main'],
   legalComments: 'none',
 };
 
@@ -96,6 +127,9 @@ await build({
   ...common,
   format: 'cjs',
   outfile: 'register.cjs',
+  // import.meta.url locates node_modules for lazily required packages.
+  define: { 'import.meta.url': '__memotelImportMetaUrl' },
+  banner: { js: "const __memotelImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   entryPoints: ['register.cjs.ts'],
 });
 try { await chmod('dist/bundle/cli.js', 0o755); } catch {}

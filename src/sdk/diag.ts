@@ -1,0 +1,49 @@
+// memotel's diagnostics: one line per message, on stderr, never stdout.
+// (OpenTelemetry's DiagConsoleLogger uses console.info/debug, which write to stdout.)
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import type { LogLevel } from '../config/index.js';
+
+const LEVELS: Record<LogLevel, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+function line(level: string, message: string, args: unknown[]): void {
+  const extra = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a)));
+  try {
+    process.stderr.write(`memotel ${level}: ${[message, ...extra].join(' ')}\n`);
+  } catch {
+    // stderr closed: nothing sensible left to do, and telemetry must not break the app.
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export const stderrLogger: DiagLogger = {
+  error: (m, ...a) => line('error', m, a),
+  warn: (m, ...a) => line('warn', m, a),
+  info: (m, ...a) => line('info', m, a),
+  debug: (m, ...a) => line('debug', m, a),
+  verbose: (m, ...a) => line('verbose', m, a),
+};
+
+export function installDiag(level: LogLevel): void {
+  diag.setLogger(stderrLogger, { logLevel: LEVELS[level], suppressOverrideMessage: true });
+}
+
+/** Configuration warnings are printed at warn level (so OTEL_LOG_LEVEL=error or none hides them). */
+export function printWarnings(level: LogLevel, warnings: readonly string[]): void {
+  if (LEVELS[level] < DiagLogLevel.WARN) return;
+  for (const w of warnings) line('warn', w, []);
+}

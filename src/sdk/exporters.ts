@@ -1,0 +1,143 @@
+// Exporters per signal, as the configuration chose them. OTLP exporters are created on the
+// first export (the module that builds them is imported then), so a process that ends
+// without exporting never pays for gRPC or an HTTP client.
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  AggregationTemporality,
+  type InstrumentType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { MemotelConfig, OtlpSignalConfig, Signal } from '../config/index.js';
+import { StoreLogExporter, StoreMetricExporter, StoreSpanExporter } from '../store/exporters.js';
+import { StoreWriter } from '../store/writer.js';
+import { pipelineStats } from './pipeline-stats.js';
+import { StderrSpanExporter, StderrLogExporter } from './console.js';
+import { exitSpool } from './exit-spool.js';
+
+type Item = ReadableSpan | ReadableLogRecord | ResourceMetrics;
+interface AnyExporter<T> {
+  export(items: T, done: (r: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}
+
+function countOf(items: Item[] | ResourceMetrics): number {
+  if (Array.isArray(items)) return items.length;
+  return items.scopeMetrics.reduce((n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0), 0);
+}
+
+/** Wraps an exporter that is created on first use, and counts what it exports and fails. */
+class PipelineExporter<T extends Item[] | ResourceMetrics> {
+  #exporter?: AnyExporter<T>;
+  #loading?: Promise<AnyExporter<T>>;
+
+  constructor(
+    readonly signal: Signal,
+    readonly destination: string,
+    private readonly create: () => AnyExporter<T> | Promise<AnyExporter<T>>,
+  ) {}
+
+  #get(): AnyExporter<T> | Promise<AnyExporter<T>> {
+    if (this.#exporter) return this.#exporter;
+    this.#loading ??= Promise.resolve(this.create()).then((e) => (this.#exporter = e));
+    return this.#loading;
+  }
+
+  export(items: T, done: (r: ExportResult) => void): void {
+    const count = countOf(items as Item[] | ResourceMetrics);
+    const finish = (r: ExportResult) => {
+      pipelineStats().record(this.signal, this.destination, count, r);
+      if (Array.isArray(items)) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);
+      done(r);
+    };
+    const target = this.#get();
+    if (!(target instanceof Promise)) return target.export(items, finish);
+    target.then(
+      (e) => e.export(items, finish),
+      (error: Error) => finish({ code: ExportResultCode.FAILED, error }),
+    );
+  }
+
+  async forceFlush(): Promise<void> {
+    if (this.#exporter?.forceFlush) await this.#exporter.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    // An exporter never created has nothing to release.
+    if (this.#exporter) await this.#exporter.shutdown();
+    else if (this.#loading) await (await this.#loading).shutdown();
+  }
+}
+
+class PipelineMetricExporter extends PipelineExporter<ResourceMetrics> implements PushMetricExporter {
+  constructor(
+    destination: string,
+    create: () => PushMetricExporter | Promise<PushMetricExporter>,
+    private readonly temporality: (t: InstrumentType) => AggregationTemporality,
+  ) {
+    super('metrics', destination, create);
+  }
+  selectAggregationTemporality(t: InstrumentType): AggregationTemporality {
+    return this.temporality(t);
+  }
+}
+
+const loadOtlp = () => import('./otlp.js');
+
+export interface SignalExporters {
+  spans: SpanExporter[];
+  metrics: PushMetricExporter[];
+  logs: LogRecordExporter[];
+  /** Prometheus pull endpoint, when chosen for metrics. */
+  prometheus: boolean;
+}
+
+export function createExporters(config: MemotelConfig, writer: StoreWriter): SignalExporters {
+  const store = () => writer;
+  const otlp = (s: Signal): OtlpSignalConfig => config.otlp[s];
+  const out: SignalExporters = { spans: [], metrics: [], logs: [], prometheus: false };
+
+  for (const name of config.exporters.traces) {
+    if (name === 'store') out.spans.push(new PipelineExporter('traces', 'store', () => new StoreSpanExporter(store())));
+    if (name === 'console') out.spans.push(new PipelineExporter('traces', 'console', () => new StderrSpanExporter()));
+    if (name === 'otlp')
+      out.spans.push(
+        new PipelineExporter('traces', 'otlp', async () => (await loadOtlp()).createTraceExporter(otlp('traces'))),
+      );
+  }
+  for (const name of config.exporters.logs) {
+    if (name === 'store') out.logs.push(new PipelineExporter('logs', 'store', () => new StoreLogExporter(store())));
+    if (name === 'console') out.logs.push(new PipelineExporter('logs', 'console', () => new StderrLogExporter()));
+    if (name === 'otlp')
+      out.logs.push(new PipelineExporter('logs', 'otlp', async () => (await loadOtlp()).createLogExporter(otlp('logs'))));
+  }
+  for (const name of config.exporters.metrics) {
+    if (name === 'prometheus') out.prometheus = true;
+    if (name === 'store') {
+      const proto = new StoreMetricExporter(store());
+      out.metrics.push(new PipelineMetricExporter('store', () => proto, (t) => proto.selectAggregationTemporality(t)));
+    }
+    if (name === 'console') {
+      // ConsoleMetricExporter writes with console.dir (stdout); memotel never writes there.
+      out.metrics.push(
+        new PipelineMetricExporter(
+          'console',
+          async () => new (await import('./console.js')).StderrMetricExporter(),
+          () => AggregationTemporality.CUMULATIVE,
+        ),
+      );
+    }
+    if (name === 'otlp')
+      out.metrics.push(
+        new PipelineMetricExporter(
+          'otlp',
+          async () => (await loadOtlp()).createMetricExporter(otlp('metrics')),
+          () => AggregationTemporality.CUMULATIVE,
+        ),
+      );
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+// Builds only the enabled instrumentations. Constructing one installs its module hooks, so
+// nothing is constructed for a disabled name.
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import type { MemotelConfig } from '../config/index.js';
+import { memotelInstrumentation } from './components.js';
+
+type Factory = (config: MemotelConfig) => Instrumentation | undefined;
+
+const UPSTREAM: Record<string, Factory> = {
+  http: () => new HttpInstrumentation(),
+  undici: () => new UndiciInstrumentation(),
+  pino: () => new PinoInstrumentation(),
+};
+
+/** Modules each instrumentation patches when imported from ESM (for the loader hook). */
+const PATCHED_MODULES: Record<string, string[]> = {
+  http: ['http', 'https', 'node:http', 'node:https'],
+  pino: ['pino'],
+};
+
+export function hookedModules(config: MemotelConfig): string[] {
+  return config.instrumentations.flatMap((name) => PATCHED_MODULES[name] ?? []);
+}
+
+export function createInstrumentations(config: MemotelConfig): Instrumentation[] {
+  const out: Instrumentation[] = [];
+  for (const name of config.instrumentations) {
+    try {
+      const made = UPSTREAM[name]?.(config) ?? memotelInstrumentation(name, config);
+      if (made) out.push(made);
+      else diag.debug(`instrumentation "${name}" is not available in this build`);
+    } catch (err) {
+      diag.warn(`instrumentation "${name}" could not be created; continuing without it:`, err);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,234 @@
+// Starting and stopping memotel: the one place that turns a resolved configuration into a
+// running NodeSDK. Everything is passed to NodeSDK explicitly, so it never builds components
+// from the environment on its own (its env paths load every exporter and print to stdout).
+import { diag, metrics, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { createRequire } from 'node:module';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { resolveConfig, type Env, type MemotelConfig } from '../config/index.js';
+import { installDiag, printWarnings } from './diag.js';
+import { createExporters } from './exporters.js';
+import { resourceDetectors } from './resources.js';
+import { MemotelContextManager } from './context-manager.js';
+import { installLifecycle, type Lifecycle } from './lifecycle.js';
+import { createInstrumentations } from './instrumentations.js';
+import { memotelComponents } from './components.js';
+import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
+import { StoreWriter } from '../store/writer.js';
+import { VERSION } from '../version.js';
+
+export interface StartOptions {
+  /** Environment to read configuration from (default: process.env). */
+  env?: Env;
+  /** Extra instrumentation names to disable, e.g. ['memotel-git']. */
+  disabledInstrumentations?: string[];
+  /** Install exit, signal and crash handlers that flush telemetry (default: true). */
+  handleExit?: boolean;
+}
+
+export interface MemotelHandle {
+  readonly config: MemotelConfig;
+  /** True when this call started the SDK; false when it found one already running or disabled. */
+  readonly started: boolean;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const RUNNING = Symbol.for('memotel.sdk');
+type Global = Record<symbol, MemotelHandle | undefined>;
+
+/** Starts memotel once per process; later calls return the running instance. */
+export function start(options: StartOptions = {}): MemotelHandle {
+  const existing = (globalThis as Global)[RUNNING];
+  if (existing) {
+    diag.debug('memotel is already started in this process; not starting it again');
+    return { ...existing, started: false };
+  }
+
+  const { config, warnings } = resolveConfig(options.env ?? process.env, {});
+  if (options.disabledInstrumentations?.length) {
+    config.instrumentations = config.instrumentations.filter((n) => !options.disabledInstrumentations!.includes(n));
+  }
+  if (config.disabled) {
+    const handle = inertHandle(config);
+    (globalThis as Global)[RUNNING] = handle;
+    return handle;
+  }
+
+  installDiag(config.logLevel);
+  printWarnings(config.logLevel, warnings);
+
+  // Created now, touched on first write only.
+  const store = new StoreWriter(config.store);
+  const spool = exitSpool();
+  spool.configure(store, config.spanBatch.maxQueueSize);
+  const exporters = createExporters(config, store);
+  const components = memotelComponents(config);
+
+  const spanProcessors: SpanProcessor[] = [
+    ...components.spanProcessors,
+    new SpoolSpanProcessor(spool),
+    ...exporters.spans.map((e) => new BatchSpanProcessor({ exporter: e, ...config.spanBatch })),
+  ];
+  const logRecordProcessors: LogRecordProcessor[] = [
+    ...components.logRecordProcessors,
+    new SpoolLogRecordProcessor(spool),
+    ...exporters.logs.map((e) => new BatchLogRecordProcessor({ exporter: e, ...config.logBatch })),
+  ];
+  const metricReaders: MetricReader[] = exporters.metrics.map(
+    (exporter) =>
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: config.metricExportIntervalMillis,
+        exportTimeoutMillis: Math.min(config.metricExportTimeoutMillis, config.metricExportIntervalMillis),
+      }),
+  );
+  if (exporters.prometheus) metricReaders.push(prometheusReader(config));
+
+  const instrumentations: Instrumentation[] = createInstrumentations(config);
+
+  const sdk = withoutDiagOverride(
+    () =>
+      new NodeSDK({
+        serviceName: config.serviceName,
+        resourceDetectors: resourceDetectors(config.resourceDetectors),
+        contextManager: new MemotelContextManager(),
+        textMapPropagator: components.wrapPropagator(propagator(config)),
+        sampler: sampler(config),
+        spanLimits: {
+          attributeValueLengthLimit: config.attributeValueLengthLimit,
+          attributeCountLimit: config.attributeCountLimit,
+        },
+        spanProcessors,
+        logRecordProcessors,
+        metricReaders,
+        instrumentations,
+      }),
+  );
+  sdk.start();
+  components.start();
+
+  let stopped: Promise<void> | undefined;
+  const handle: MemotelHandle = {
+    config,
+    started: true,
+    forceFlush: () => forceFlushAll(),
+    shutdown: () => (stopped ??= shutdownAll()),
+  };
+
+  async function forceFlushAll(): Promise<void> {
+    const providers = [trace.getTracerProvider(), metrics.getMeterProvider(), logs.getLoggerProvider()] as Array<
+      Parameters<typeof unwrapProxy>[0]
+    >;
+    await Promise.all(
+      providers.map((p) => unwrapProxy(p)?.forceFlush?.().catch((e: Error) => diag.warn('flush failed:', e))),
+    );
+  }
+
+  async function shutdownAll(): Promise<void> {
+    lifecycle?.uninstall();
+    components.stop();
+    await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
+  }
+
+  const lifecycle: Lifecycle | undefined =
+    options.handleExit === false ? undefined : installLifecycle(handle, config.shutdownTimeoutMillis);
+
+  (globalThis as Global)[RUNNING] = handle;
+  diag.debug(
+    `memotel ${VERSION} started: traces→${config.exporters.traces.join(',') || 'none'} (${config.exporterReason.traces}), ` +
+      `metrics→${config.exporters.metrics.join(',') || 'none'}, logs→${config.exporters.logs.join(',') || 'none'}, ` +
+      `instrumentations: ${config.instrumentations.join(',')}`,
+  );
+  return handle;
+}
+
+/**
+ * NodeSDK's constructor installs OpenTelemetry's console diag logger whenever OTEL_LOG_LEVEL
+ * is set, and that logger writes info and debug lines to stdout (console.info/console.debug),
+ * starting with its own registration message. memotel's stderr logger is already installed
+ * with the same level, so the constructor's setLogger call is skipped.
+ */
+function withoutDiagOverride<T>(construct: () => T): T {
+  const api = diag as { setLogger: typeof diag.setLogger };
+  const setLogger = api.setLogger;
+  api.setLogger = () => true;
+  try {
+    return construct();
+  } finally {
+    api.setLogger = setLogger;
+  }
+}
+
+/** The running handle, if memotel was started in this process. */
+export function running(): MemotelHandle | undefined {
+  return (globalThis as Global)[RUNNING];
+}
+
+function inertHandle(config: MemotelConfig): MemotelHandle {
+  return { config, started: false, forceFlush: async () => {}, shutdown: async () => {} };
+}
+
+/** The global API providers are proxies; flush the real delegate. */
+function unwrapProxy(p: { forceFlush?: () => Promise<unknown>; getDelegate?: () => unknown }) {
+  const delegate = typeof p.getDelegate === 'function' ? (p.getDelegate() as typeof p) : p;
+  return delegate;
+}
+
+function sampler(config: MemotelConfig): Sampler {
+  const { name, ratio } = config.sampler;
+  switch (name) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+function propagator(config: MemotelConfig): TextMapPropagator {
+  const list: TextMapPropagator[] = [];
+  let load: NodeJS.Require | undefined;
+  const lazy = (pkg: string) => (load ??= createRequire(import.meta.url))(pkg);
+  for (const name of config.propagators) {
+    try {
+      if (name === 'tracecontext') list.push(new W3CTraceContextPropagator());
+      else if (name === 'baggage') list.push(new W3CBaggagePropagator());
+      else if (name === 'b3') list.push(new (lazy('@opentelemetry/propagator-b3').B3Propagator)());
+      else if (name === 'b3multi') {
+        const b3 = lazy('@opentelemetry/propagator-b3');
+        list.push(new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.MULTI_HEADER }));
+      } else if (name === 'jaeger') list.push(new (lazy('@opentelemetry/propagator-jaeger').JaegerPropagator)());
+    } catch (err) {
+      diag.warn(`OTEL_PROPAGATORS: "${name}" could not be loaded (${(err as Error).message}); skipping it`);
+    }
+  }
+  return new CompositePropagator({ propagators: list });
+}
+
+function prometheusReader(config: MemotelConfig): MetricReader {
+  const { PrometheusExporter } = createRequire(import.meta.url)('@opentelemetry/exporter-prometheus');
+  return new PrometheusExporter({ host: config.prometheus.host, port: config.prometheus.port }, (err?: Error) => {
+    if (err) diag.warn(`Prometheus endpoint could not start on ${config.prometheus.host}:${config.prometheus.port}:`, err);
+  });
+}
