@@ -142,7 +142,8 @@ export interface Resolved {
 
 export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved {
   const warnings: string[] = [];
-  const r: Reader = { env, warn: (m) => warnings.push(m) };
+  // Generic variables are read once per signal; report each problem once.
+  const r: Reader = { env, warn: (m) => void (warnings.includes(m) || warnings.push(m)) };
 
   const otlp = {} as Record<Signal, OtlpSignalConfig>;
   const exporters = {} as Record<Signal, ExporterName[]>;
