@@ -27,6 +27,9 @@ export const CHANNELS = {
 export interface OperationOutcome {
   /** The error the operation threw (set by diagnostics_channel on the `error` event). */
   error?: unknown;
+  /** The operation's resolved value (set by diagnostics_channel before `asyncEnd`). It can
+   * carry content (e.g. search results): observers must not export it. */
+  result?: unknown;
 }
 
 /** memotel:capture — storing one memory (validate, serialise, lock, append note, embed, index). */

@@ -48,6 +48,8 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
 
   export(items: T, done: (r: ExportResult) => void): void {
     const count = countOf(items as Item[] | ResourceMetrics);
+    // Nothing to send: do not create (load) an exporter for it.
+    if (count === 0) return done({ code: ExportResultCode.SUCCESS });
     const finish = (r: ExportResult) => {
       pipelineStats().record(this.signal, this.destination, count, r);
       if (Array.isArray(items)) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);

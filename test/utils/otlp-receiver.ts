@@ -10,6 +10,7 @@
  *   expect(findSpan(receiver.spans(), 'recall').attributes['gen_ai.operation.name']).toBe('search_memory');
  *   await receiver.close();
  */
+import { createRequire } from 'node:module';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -161,8 +162,8 @@ export interface ReceiverOptions {
  * LogRecord.event_name, Span.flags), and nothing memotel's tests read is among them.
  */
 const PROTOS_ROOT = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../node_modules/opentelemetry-proto-v0.19/build/protos',
+  dirname(createRequire(import.meta.url).resolve('opentelemetry-proto-v0.19/package.json')),
+  'build/protos',
 );
 
 const SERVICES = {

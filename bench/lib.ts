@@ -1,0 +1,71 @@
+// Shared helpers for the benchmarks: interleaved runs of child processes, medians, ratios.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface Variant {
+  label: string;
+  args: string[];
+  env?: Record<string, string>;
+  node?: string;
+}
+
+export interface Sample {
+  wallMs: number;
+  maxRssKb?: number;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/** Runs one process; wall time from spawn to exit, peak RSS from GNU time when installed. */
+export function runOnce(v: Variant, cwd: string, stdin?: string): Promise<Sample> {
+  const node = v.node ?? process.execPath;
+  const useTime = existsSync(GNU_TIME);
+  const [cmd, args] = useTime ? [GNU_TIME, ['-f', '__RSS__%M', node, ...v.args]] : [node, v.args];
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...v.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    child.stdin.end(stdin ?? '');
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const rss = /__RSS__(\d+)/.exec(stderr);
+      if (code !== 0) return reject(new Error(`${v.label} exited ${code}: ${stderr.slice(0, 2000)}`));
+      resolve({ wallMs, maxRssKb: rss ? Number(rss[1]) : undefined });
+    });
+  });
+}
+
+/** Runs the variants interleaved (A B C A B C ...) so drift affects all alike. */
+export async function interleaved(
+  variants: Variant[],
+  rounds: number,
+  cwd: string,
+  stdin?: string,
+): Promise<Map<string, Sample[]>> {
+  const out = new Map(variants.map((v) => [v.label, [] as Sample[]]));
+  for (const v of variants) await runOnce(v, cwd, stdin); // warm the page cache
+  for (let i = 0; i < rounds; i++) {
+    for (const v of variants) out.get(v.label)!.push(await runOnce(v, cwd, stdin));
+  }
+  return out;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {
+  const rss = samples.map((s) => s.maxRssKb).filter((x): x is number => x !== undefined);
+  return { wallMs: median(samples.map((s) => s.wallMs)), rssMb: rss.length ? median(rss) / 1024 : undefined };
+}
+
+export const fmt = (n: number | undefined, digits = 0) => (n === undefined ? 'n/a' : n.toFixed(digits));

@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark, printed as medians and ratios.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startupBench } from './startup.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+if (want('startup')) await startupBench(root, rounds);
