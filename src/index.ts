@@ -5,6 +5,7 @@ export type { MemotelHandle, StartOptions } from './sdk/start.js';
 export type { MemotelConfig } from './config/index.js';
 export { resolveConfig } from './config/index.js';
 export { VERSION } from './version.js';
+export { withSession, currentRawSessionId } from './processors/session-context.js';
 
 /** Starts memotel (once per process; later calls return the running instance). */
 export function start(options?: StartOptions): MemotelHandle {

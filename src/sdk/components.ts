@@ -1,23 +1,65 @@
 // memotel's own pieces wired into the SDK: memory-service instrumentations, session and
 // failure processors, silent-failure recording.
-import type { TextMapPropagator } from '@opentelemetry/api';
+import { diag, type TextMapPropagator } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { MemotelConfig } from '../config/index.js';
+import { MEMOTEL_INSTRUMENTATIONS, type MemotelInstrumentationName } from '../instrumentation/index.js';
+import {
+  FailureSpanProcessor,
+  loadSessionKey,
+  SessionLogRecordProcessor,
+  SessionSafeBaggagePropagator,
+  SessionSpanProcessor,
+  SilentFailureRecorder,
+} from '../processors/index.js';
 
 export interface Components {
   spanProcessors: SpanProcessor[];
   logRecordProcessors: LogRecordProcessor[];
   wrapPropagator(p: TextMapPropagator): TextMapPropagator;
+  /** After the SDK registered its providers (the recorder counts through the global meter). */
   start(): void;
   stop(): void;
 }
 
-export function memotelComponents(_config: MemotelConfig): Components {
-  return { spanProcessors: [], logRecordProcessors: [], wrapPropagator: (p) => p, start() {}, stop() {} };
+export function memotelComponents(config: MemotelConfig): Components {
+  const key = sessionKey(config);
+  const session = key ? { key, fallbackSessionId: config.session.fallbackId } : undefined;
+  let recorder: SilentFailureRecorder | undefined;
+  return {
+    spanProcessors: [...(session ? [new SessionSpanProcessor(session)] : []), new FailureSpanProcessor()],
+    logRecordProcessors: session ? [new SessionLogRecordProcessor(session)] : [],
+    // Without a key the raw session id is removed from outbound baggage instead of hashed.
+    wrapPropagator: (p) => new SessionSafeBaggagePropagator(p, { key }),
+    start() {
+      recorder = new SilentFailureRecorder().start();
+    },
+    stop() {
+      recorder?.stop();
+    },
+  };
 }
 
-export function memotelInstrumentation(_name: string, _config: MemotelConfig): Instrumentation | undefined {
-  return undefined;
+/**
+ * The HMAC key for session ids. A key file that cannot be created or read must not stop the
+ * app: session ids are then left out entirely (never exported raw).
+ */
+function sessionKey(config: MemotelConfig): Buffer | undefined {
+  try {
+    return loadSessionKey({ salt: config.session.salt, keyFile: config.session.keyFile });
+  } catch (err) {
+    diag.warn(
+      `session ids are not recorded: no session key (${(err as Error).message}); set MEMOTEL_SESSION_SALT or fix ${config.session.keyFile}`,
+    );
+    return undefined;
+  }
+}
+
+export function memotelInstrumentation(name: string, config: MemotelConfig): Instrumentation | undefined {
+  const Ctor = MEMOTEL_INSTRUMENTATIONS[name as MemotelInstrumentationName];
+  return Ctor
+    ? new Ctor({ captureContent: config.captureContent, attributeValueLengthLimit: config.attributeValueLengthLimit })
+    : undefined;
 }

@@ -13,7 +13,15 @@ type Factory = (config: MemotelConfig) => Instrumentation | undefined;
 const UPSTREAM: Record<string, Factory> = {
   http: () => new HttpInstrumentation(),
   undici: () => new UndiciInstrumentation(),
-  pino: () => new PinoInstrumentation(),
+  // pino records get trace_id and span_id from the instrumentation; session.id (the hash the
+  // session processor put on the active span) is added so a log line leads to its session.
+  pino: () =>
+    new PinoInstrumentation({
+      logHook: (span, record) => {
+        const session = (span as unknown as { attributes?: Record<string, unknown> }).attributes?.['session.id'];
+        if (typeof session === 'string') record['session.id'] = session;
+      },
+    }),
 };
 
 /** Modules each instrumentation patches when imported from ESM (for the loader hook). */
