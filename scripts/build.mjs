@@ -118,6 +118,7 @@ await build({
     register: 'register.ts',
     'dist/bundle/index': 'src/index.ts',
     'dist/bundle/memory': 'src/memory/index.ts',
+    'dist/bundle/session': 'src/session.ts',
     ...(await optional('dist/bundle/cli', 'src/cli/bin.ts')),
     ...(await optional('dist/bundle/hooks', 'src/hooks/index.ts')),
   },

@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createMemoryStore, embeddingConfigFromEnv, isMemotelError, INPUT_ERROR_CODES } from 'memotel/memory';
+import { withSession } from 'memotel/session';
 import { handleHookEvent } from './hook.mjs';
 import { createServer } from './server.mjs';
 
@@ -56,7 +57,12 @@ const COMMANDS = {
       } catch {
         throw new Error('hook expects a Claude Code hook event as JSON on stdin');
       }
-      printJson(await handleHookEvent(event, store));
+      // Everything the hook does is attributed to the agent's session (memotel exports only
+      // a keyed hash of it); without memotel preloaded this is a plain call.
+      const answer = event.session_id
+        ? await withSession(String(event.session_id), () => handleHookEvent(event, store))
+        : await handleHookEvent(event, store);
+      printJson(answer);
     },
   },
   serve: {

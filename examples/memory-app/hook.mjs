@@ -23,7 +23,6 @@ const REMEMBER = /(?:^|\n)[ \t]*remember(?:\(([a-z]+)\))?[ \t]*:[ \t]*(\S[\s\S]*
  * @returns {Promise<object>} the JSON answer to print
  */
 export async function handleHookEvent(event, store) {
-  // memotel: session — event.session_id is available here.
   switch (event.hook_event_name) {
     case 'SessionStart':
       return sessionStart(store);

@@ -15,11 +15,26 @@ import type { MemotelConfig } from '../config/index.js';
 
 type Name = MemotelConfig['resourceDetectors'][number];
 
+/**
+ * The process detector without process.command_args and process.command_line: a memory CLI's
+ * arguments are memory content (`capture --summary ... --content ...`), and the resource is
+ * attached to every exported span, metric and log record. process.command (the script) stays.
+ */
+const privateProcessDetector: ResourceDetector = {
+  detect(config) {
+    const detected = processDetector.detect(config);
+    const attributes = { ...detected.attributes };
+    delete attributes['process.command_args'];
+    delete attributes['process.command_line'];
+    return { ...detected, attributes };
+  },
+};
+
 const LOCAL: Partial<Record<Name, ResourceDetector>> = {
   env: envDetector,
   host: hostDetector,
   os: osDetector,
-  process: processDetector,
+  process: privateProcessDetector,
   serviceinstance: serviceInstanceIdDetector,
 };
 

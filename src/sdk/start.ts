@@ -98,6 +98,9 @@ export function start(options: StartOptions = {}): MemotelHandle {
   );
   if (exporters.prometheus) metricReaders.push(prometheusReader(config));
 
+  // Before the instrumentations: they bind its storage to their channels when they enable,
+  // and an operation that starts unbound cannot parent the operations nested in it.
+  const contextManager = new MemotelContextManager();
   const instrumentations: Instrumentation[] = createInstrumentations(config);
 
   const sdk = withoutDiagOverride(
@@ -105,7 +108,7 @@ export function start(options: StartOptions = {}): MemotelHandle {
       new NodeSDK({
         serviceName: config.serviceName,
         resourceDetectors: resourceDetectors(config.resourceDetectors),
-        contextManager: new MemotelContextManager(),
+        contextManager,
         textMapPropagator: components.wrapPropagator(propagator(config)),
         sampler: sampler(config),
         spanLimits: {
