@@ -1,0 +1,58 @@
+// The main job: the example memory app under memotel's register, with no collector.
+// Creates a scratch git repository, captures a few memories, recalls, answers a hook event,
+// then shows what landed in the local store with the memotel CLI.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'memotel-demo-'));
+const repo = join(work, 'repo');
+const env = {
+  ...process.env,
+  // Keep the demo's telemetry apart from anything else on this machine.
+  MEMOTEL_STORE_DIR: join(work, 'store'),
+  OTEL_SERVICE_NAME: 'memotel-demo',
+};
+for (const k of Object.keys(env)) if (k.startsWith('OTEL_EXPORTER_OTLP')) delete env[k];
+
+const quote = (a) => (/^[\w./:=-]+$/.test(a) ? a : `'${a}'`);
+
+function run(title, cmd, args, options = {}) {
+  console.log(`\n$ ${title}`);
+  const r = spawnSync(cmd, args, { env, cwd: repo, encoding: 'utf8', ...options });
+  if (r.stdout) process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  if (r.status !== 0) {
+    console.error(`demo: "${title}" exited with ${r.status}`);
+    process.exit(1);
+  }
+  return r.stdout;
+}
+
+const app = (args, input) =>
+  run(`node --import memotel/register app.mjs ${args.map(quote).join(' ')}`, process.execPath, [
+    '--import', join(root, 'register.js'), join(root, 'examples/memory-app/app.mjs'), ...args,
+  ], { input });
+
+spawnSync('git', ['init', '-q', repo]);
+spawnSync('git', ['-C', repo, '-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
+console.log(`scratch repository: ${repo}`);
+console.log(`telemetry store:    ${env.MEMOTEL_STORE_DIR} (no collector needed)`);
+
+app(['capture', '--namespace', 'decisions', '--summary', 'Export over OTLP gRPC by default', '--content', 'http/protobuf stays available.']);
+app(['capture', '--namespace', 'learnings', '--summary', 'Hook processes must never write telemetry to stdout']);
+app(['capture', '--namespace', 'patterns', '--summary', 'Keep memory content out of telemetry unless opted in']);
+app(['recall', 'what goes to stdout in hooks', '--k', '2']);
+app(['hook'], JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'demo-session-1', prompt: 'how do we export telemetry?' }));
+
+const cli = join(root, 'dist/bundle/cli.js');
+if (existsSync(cli)) {
+  const list = run('memotel traces --limit 10', process.execPath, [cli, 'traces', '--limit', '10']);
+  const id = /\b([0-9a-f]{32})\b/.exec(list)?.[1];
+  if (id) run(`memotel traces ${id}`, process.execPath, [cli, 'traces', id]);
+  run('memotel metrics --filter memotel', process.execPath, [cli, 'metrics', '--filter', 'memotel']);
+}
+console.log(`\ndemo done. Explore further with: MEMOTEL_STORE_DIR=${env.MEMOTEL_STORE_DIR} npx memotel traces`);
