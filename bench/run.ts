@@ -2,6 +2,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startupBench } from './startup.js';
+import { memoryOpsBench } from './memory-ops.js';
+import { channelsBench } from './channels.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -9,3 +11,5 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want('startup')) await startupBench(root, rounds);
+if (want('memory')) memoryOpsBench(root, rounds);
+if (want('channels')) await channelsBench();

@@ -89,6 +89,36 @@ const machineIdPlugin = {
   },
 };
 
+/**
+ * CommonJS packages (sdk-node, instrumentation-http, ...) require the whole of
+ * @opentelemetry/semantic-conventions: ~200 KB and thousands of assignments evaluated at every
+ * start, for the few dozen names they use. Each such require is replaced by a module that
+ * re-exports just the names that file reads (`<binding>.NAME`) from the package's ESM entry,
+ * which esbuild can then tree-shake.
+ */
+const slimSemconvPlugin = {
+  name: 'memotel-slim-semconv',
+  setup(b) {
+    b.onResolve({ filter: /^@opentelemetry\/semantic-conventions$/ }, (args) =>
+      args.kind === 'require-call' ? { path: args.importer, namespace: 'memotel-semconv' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'memotel-semconv' }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const names = new Set();
+      const binding = /(?:const|var|let)\s+(\w+)\s*=\s*require\("@opentelemetry\/semantic-conventions"\)/g;
+      for (const [, variable] of source.matchAll(binding)) {
+        for (const [, name] of source.matchAll(new RegExp(`\\b${variable}\\.(\\w+)`, 'g'))) names.add(name);
+      }
+      return {
+        resolveDir: process.cwd(),
+        loader: 'js',
+        contents: `export { ${[...names].join(', ')} } from '@opentelemetry/semantic-conventions';`,
+      };
+    });
+  },
+};
+
 // ESM bundles need `require` for the CommonJS dependencies they contain.
 const esmBanner = "import { createRequire as __memotelCreateRequire } from 'node:module'; const require = __memotelCreateRequire(import.meta.url);";
 
@@ -98,7 +128,7 @@ const common = {
   target: 'node20.6',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [deferPlugin, machineIdPlugin],
+  plugins: [deferPlugin, machineIdPlugin, slimSemconvPlugin],
   // import-in-the-middle's hook must be loaded by Node's loader as a file of its own.
   external: ['import-in-the-middle', 'import-in-the-middle/*', '@grpc/proto-loader'],
   // ESM builds of the OpenTelemetry packages let esbuild drop what is not used (most of

@@ -97,6 +97,8 @@ export interface MemotelConfig {
   prometheus: { host: string; port: number };
   /** Upper bound on the time any exit path spends flushing telemetry. */
   shutdownTimeoutMillis: number;
+  /** Runtime and process metrics: on, off, or auto (only once the process has lived delayMillis). */
+  runtimeMetrics: { mode: 'auto' | 'on' | 'off'; delayMillis: number };
 }
 
 /** Instrumentations memotel knows, and whether each is on when nothing is said. */
@@ -192,7 +194,20 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
       port: readNumber(r, 'OTEL_EXPORTER_PROMETHEUS_PORT', 9464, { min: 0, max: 65535, integer: true }),
     },
     shutdownTimeoutMillis: readNumber(r, 'MEMOTEL_SHUTDOWN_TIMEOUT', 2000, { min: 0, max: 60000, integer: true }),
+    runtimeMetrics: {
+      mode: readEnum(r, 'MEMOTEL_RUNTIME_METRICS', ['auto', 'on', 'off'], 'auto'),
+      delayMillis: readNumber(r, 'MEMOTEL_RUNTIME_METRICS_DELAY', 10000, { min: 0, integer: true }),
+    },
   };
+  // Naming runtime-node in OTEL_NODE_ENABLED_INSTRUMENTATIONS asks for it from the start;
+  // disabling it turns it off.
+  if (config.instrumentations.includes('runtime-node') && env.MEMOTEL_RUNTIME_METRICS === undefined) {
+    config.runtimeMetrics.mode = 'on';
+  }
+  if (readWords(r, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS')?.some((n) => n.endsWith('runtime-node'))) {
+    config.runtimeMetrics.mode = 'off';
+  }
+  config.instrumentations = config.instrumentations.filter((n) => n !== 'runtime-node');
   return { config, warnings };
 }
 

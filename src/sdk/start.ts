@@ -3,7 +3,10 @@
 // from the environment on its own (its env paths load every exporter and print to stdout).
 import { diag, metrics, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+// The class itself, not the package index: the index also loads startNodeSDK and the
+// declarative-configuration code (create-from-config), which memotel never uses, on every
+// start. sdk-node has no exports map and is pinned exactly, so the path is stable.
+import { NodeSDK } from '@opentelemetry/sdk-node/build/src/sdk.js';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -28,6 +31,8 @@ import { createInstrumentations } from './instrumentations.js';
 import { memotelComponents } from './components.js';
 import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
 import { StoreWriter } from '../store/writer.js';
+import { dropCounter, pipelineStats, registerPipelineMetrics } from './pipeline-stats.js';
+import { scheduleRuntimeMetrics } from './runtime-metrics.js';
 import { VERSION } from '../version.js';
 
 export interface StartOptions {
@@ -81,12 +86,12 @@ export function start(options: StartOptions = {}): MemotelHandle {
   const spanProcessors: SpanProcessor[] = [
     ...components.spanProcessors,
     new SpoolSpanProcessor(spool),
-    ...exporters.spans.map((e) => new BatchSpanProcessor({ exporter: e, ...config.spanBatch })),
+    ...exporters.spans.map((e) => new BatchSpanProcessor({ exporter: e, ...config.spanBatch, selfObsMeterProvider: dropCounter('traces') })),
   ];
   const logRecordProcessors: LogRecordProcessor[] = [
     ...components.logRecordProcessors,
     new SpoolLogRecordProcessor(spool),
-    ...exporters.logs.map((e) => new BatchLogRecordProcessor({ exporter: e, ...config.logBatch })),
+    ...exporters.logs.map((e) => new BatchLogRecordProcessor({ exporter: e, ...config.logBatch, selfObsMeterProvider: dropCounter('logs') })),
   ];
   const metricReaders: MetricReader[] = exporters.metrics.map(
     (exporter) =>
@@ -123,6 +128,9 @@ export function start(options: StartOptions = {}): MemotelHandle {
   );
   sdk.start();
   components.start();
+  pipelineStats().persistTo(config.store.dir);
+  registerPipelineMetrics();
+  const runtimeMetrics = scheduleRuntimeMetrics(config);
 
   let stopped: Promise<void> | undefined;
   const handle: MemotelHandle = {
@@ -143,6 +151,7 @@ export function start(options: StartOptions = {}): MemotelHandle {
 
   async function shutdownAll(): Promise<void> {
     lifecycle?.uninstall();
+    runtimeMetrics.stop();
     components.stop();
     await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
   }

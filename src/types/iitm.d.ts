@@ -5,3 +5,6 @@ declare module 'import-in-the-middle/register-hooks.mjs' {
 declare module 'import-in-the-middle/supports-sync-hooks.mjs' {
   export function supportsSyncHooks(): boolean;
 }
+declare module '@opentelemetry/sdk-node/build/src/sdk.js' {
+  export { NodeSDK } from '@opentelemetry/sdk-node';
+}

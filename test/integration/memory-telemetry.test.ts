@@ -134,7 +134,11 @@ test('a memory operation served over HTTP is a child of the request span', async
     const server = spans.find((s) => s.kind === 'SERVER' && s.name.startsWith('POST'))!;
     expect(findSpan(spans, 'create_memory').parentSpanId).toBe(server.spanId);
   } finally {
-    child.kill('SIGTERM');
+    // Wait for its final flush, so it cannot reach the next test's receiver.
+    await new Promise((resolve) => {
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    });
   }
 });
 
