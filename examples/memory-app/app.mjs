@@ -4,7 +4,7 @@
 //   app.mjs capture --namespace NS --summary S [--content C] [--repo DIR]
 //   app.mjs recall QUERY [--k N] [--namespace NS] [--repo DIR]
 //   app.mjs reindex [--repo DIR]         (rebuild the search index from the notes, e.g. after a fetch)
-//   app.mjs hook [--repo DIR]            (Claude Code hook: event JSON on stdin)
+//   app.mjs hook [--budget-ms N] [--repo DIR]  (Claude Code hook: event JSON on stdin; memotel/hooks)
 //   app.mjs serve [--port N] [--repo DIR]
 //
 // Results are JSON on stdout; errors are one line on stderr ("memory-app: ...") with exit
@@ -14,11 +14,14 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createMemoryStore, embeddingConfigFromEnv, isMemotelError, INPUT_ERROR_CODES } from 'memotel/memory';
-import { withSession } from 'memotel/session';
+import { runHook } from 'memotel/hooks';
 import { handleHookEvent } from './hook.mjs';
 import { createServer } from './server.mjs';
 
 class UsageError extends Error {}
+
+// Claude Code's own hook timeout is 60 s by default; a memory lookup should answer well before.
+const DEFAULT_HOOK_BUDGET_MS = 10_000;
 
 const logger = pino({ level: process.env.MEMOTEL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 
@@ -48,21 +51,13 @@ const COMMANDS = {
     },
   },
   hook: {
-    options: {},
-    async run(_args, store) {
-      const raw = await readStdin();
-      let event;
-      try {
-        event = JSON.parse(raw);
-      } catch {
-        throw new Error('hook expects a Claude Code hook event as JSON on stdin');
-      }
-      // Everything the hook does is attributed to the agent's session (memotel exports only
-      // a keyed hash of it); without memotel preloaded this is a plain call.
-      const answer = event.session_id
-        ? await withSession(String(event.session_id), () => handleHookEvent(event, store))
-        : await handleHookEvent(event, store);
-      printJson(answer);
+    options: { 'budget-ms': { type: 'string' } },
+    async run({ values }, store) {
+      const budgetMs = Number(values['budget-ms'] ?? process.env.MEMOTEL_HOOK_BUDGET_MS ?? DEFAULT_HOOK_BUDGET_MS);
+      if (!(budgetMs > 0)) throw new UsageError(`--budget-ms (or MEMOTEL_HOOK_BUDGET_MS) must be a positive number, got "${values['budget-ms'] ?? process.env.MEMOTEL_HOOK_BUDGET_MS}"`);
+      // runHook reads the event, applies its session (memotel exports only a keyed hash of it),
+      // prints the one answer, and sets the exit code: 1 on any failure, never 2.
+      await runHook((event) => handleHookEvent(event, store), { budgetMs, name: 'memory-app' });
     },
   },
   serve: {
@@ -104,12 +99,6 @@ function printJson(value) {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
 
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function exitCodeFor(error, command) {
   if (command === 'hook') return 1;
   if (error instanceof UsageError) return 2;
@@ -122,7 +111,7 @@ main(process.argv.slice(2)).catch((error) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`memory-app: ${message}\n`);
   if (!isMemotelError(error) && !(error instanceof UsageError)) logger.debug({ err: error }, 'command failed');
-  // A hook must still answer with valid JSON.
+  // A hook that failed before runHook took over (bad option, bad configuration) still answers JSON.
   if (command === 'hook') process.stdout.write('{}\n');
   process.exitCode = exitCodeFor(error, command);
 });

@@ -3,9 +3,11 @@
 // SessionStart       → the newest memories of this repository, as additional context.
 // UserPromptSubmit   → "remember: <text>" or "remember(<namespace>): <text>" captures a memory;
 //                      any other prompt is searched and the relevant memories are added.
-// PostToolUse, Stop  → {} (nothing to add).
+// PostToolUse, Stop  → skip(): nothing to add (answered {}, counted as skipped).
 //
-// Kept apart from app.mjs (argument parsing, stdin/stdout) so a hook helper can wrap it.
+// Kept apart from app.mjs (argument parsing): app.mjs wraps it with runHook from memotel/hooks,
+// which reads stdin, writes the answer and records the run.
+import { skip } from 'memotel/hooks';
 
 const DEFAULT_REMEMBER_NAMESPACE = 'learnings';
 const SESSION_START_LIMIT = 5;
@@ -20,7 +22,7 @@ const REMEMBER = /(?:^|\n)[ \t]*remember(?:\(([a-z]+)\))?[ \t]*:[ \t]*(\S[\s\S]*
 /**
  * @param {Record<string, unknown>} event a Claude Code hook event (parsed stdin JSON)
  * @param {import('memotel/memory').MemoryStore} store
- * @returns {Promise<object>} the JSON answer to print
+ * @returns {Promise<object | import('memotel/hooks').Skip>} the JSON answer to print, or skip()
  */
 export async function handleHookEvent(event, store) {
   switch (event.hook_event_name) {
@@ -30,10 +32,10 @@ export async function handleHookEvent(event, store) {
       return userPromptSubmit(String(event.prompt ?? ''), store);
     case 'PostToolUse':
     case 'Stop':
-      return {};
+      return skip('nothing to add');
     default:
       // Unknown or future events: answer nothing rather than fail the user's session.
-      return {};
+      return skip('unhandled event');
   }
 }
 
@@ -54,7 +56,7 @@ async function userPromptSubmit(prompt, store) {
     const note = result.indexed ? '' : ' (stored without search index; run reindex)';
     return context('UserPromptSubmit', `memotel: remembered this as ${namespace} memory ${result.id}${note}.`);
   }
-  if (prompt.trim() === '') return {};
+  if (prompt.trim() === '') return skip('empty prompt');
   const results = await store.search(prompt, { k: PROMPT_RESULTS, minSimilarity: PROMPT_MIN_SIMILARITY });
   if (results.length === 0) return {};
   const blocks = results.map((r) => {

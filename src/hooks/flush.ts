@@ -1,0 +1,24 @@
+// Flushing the running memotel SDK, if any, within a bound. Found through the global symbol
+// the SDK registers itself under, so this module never imports the SDK: a hook that runs
+// without the preload pays nothing for it.
+const RUNNING_SDK = Symbol.for('memotel.sdk');
+
+interface Flushable {
+  forceFlush(): Promise<void>;
+}
+
+/** Resolves true once telemetry is flushed (or there is no SDK), false if `ms` passed first. Never rejects. */
+export function flushWithin(ms: number): Promise<boolean> {
+  const sdk = (globalThis as Record<symbol, Flushable | undefined>)[RUNNING_SDK];
+  if (!sdk) return Promise.resolve(true);
+  if (ms <= 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    // memotel's forceFlush reports its own failures and never rejects; guard anyway.
+    sdk.forceFlush().then(done, done);
+  });
+}
