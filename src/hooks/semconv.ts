@@ -16,7 +16,8 @@ export const HOOK_SPAN_NAME_PREFIX = 'hook' as const;
 export const ATTR_MEMOTEL_HOOK_EVENT = 'memotel.hook.event' as const;
 export const ATTR_MEMOTEL_HOOK_OUTCOME = 'memotel.hook.outcome' as const;
 /** The budget, in seconds. */
-export const ATTR_MEMOTEL_HOOK_BUDGET = 'memotel.hook.budget' as const;
+// Not 'memotel.hook.budget': a name must not be both an attribute and a namespace (budget.used).
+export const ATTR_MEMOTEL_HOOK_BUDGET = 'memotel.hook.budget.limit' as const;
 /** Time from process start to the answer, as a fraction of the budget (above 1 when overrun). */
 export const ATTR_MEMOTEL_HOOK_BUDGET_USED = 'memotel.hook.budget.used' as const;
 export const ATTR_MEMOTEL_HOOK_SKIP_REASON = 'memotel.hook.skip.reason' as const;

@@ -55,7 +55,7 @@ describe.each(nodeBinaries())('$label: a handler that outlives its budget', ({ p
 
     await receiver.waitFor((r) => pointsOf(r.metrics(), 'memotel.hook.invocations', {}).length > 0);
     const root = findSpan(receiver.spans(), 'hook UserPromptSubmit');
-    expect(root.attributes).toMatchObject({ 'memotel.hook.outcome': 'timed-out', 'error.type': 'timeout', 'memotel.hook.budget': 3 });
+    expect(root.attributes).toMatchObject({ 'memotel.hook.outcome': 'timed-out', 'error.type': 'timeout', 'memotel.hook.budget.limit': 3 });
     expect(root.status.code).toBe('ERROR');
     // Cut off, not failed: no exception is recorded for it.
     expect(root.events.filter((e) => e.name === 'exception')).toHaveLength(0);

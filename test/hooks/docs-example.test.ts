@@ -78,6 +78,6 @@ test('the documented hook answers with the memories of the event cwd, and report
   });
   await receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
   const root = findSpan(receiver.spans(), 'hook UserPromptSubmit');
-  expect(root.attributes).toMatchObject({ 'memotel.hook.outcome': 'success', 'memotel.hook.budget': 8 });
+  expect(root.attributes).toMatchObject({ 'memotel.hook.outcome': 'success', 'memotel.hook.budget.limit': 8 });
   expect(childrenOf(receiver.spans(), root).map((s) => s.name)).toContain('search_memory');
 });

@@ -40,7 +40,7 @@ describe('a memory hook (the example app)', () => {
     expect(capture.code).toBe(0);
     await receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
     const captureRoot = findSpan(receiver.spans(), 'hook UserPromptSubmit');
-    expect(captureRoot.attributes['memotel.hook.budget']).toBe(7);
+    expect(captureRoot.attributes['memotel.hook.budget.limit']).toBe(7);
     expect(childrenOf(receiver.spans(), captureRoot).map((s) => s.name)).toContain('create_memory');
     receiver.reset();
 
@@ -60,7 +60,7 @@ describe('a memory hook (the example app)', () => {
     expect(root.attributes).toMatchObject({
       'memotel.hook.event': 'UserPromptSubmit',
       'memotel.hook.outcome': 'success',
-      'memotel.hook.budget': 10,
+      'memotel.hook.budget.limit': 10,
     });
     expect(root.attributes['memotel.hook.budget.used']).toBeGreaterThan(0);
     const search = findSpan(childrenOf(spans, root), 'search_memory');
@@ -82,7 +82,7 @@ describe('a memory hook (the example app)', () => {
     expect(root.attributes).toMatchObject({
       'memotel.hook.outcome': 'skipped',
       'memotel.hook.skip.reason': 'nothing to add',
-      'memotel.hook.budget': 5,
+      'memotel.hook.budget.limit': 5,
       'gen_ai.tool.name': 'Bash',
     });
     expect(root.status.code).toBe('UNSET');
