@@ -5,6 +5,7 @@ import { startupBench } from './startup.js';
 import { memoryOpsBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
+import { hookBench } from './hook.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -14,5 +15,6 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('startup')) await startupBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
 if (want('channels')) await channelsBench();
+if (want('hook')) await hookBench(root, rounds);
 // Minutes long: only when asked for (npm run bench -- soak), BENCH_SOAK_SECONDS (default 180).
 if (only.includes('soak')) await soakBench(root, Number(process.env.BENCH_SOAK_SECONDS ?? 180));
