@@ -9,6 +9,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20.6',
+  // Dependencies stay in node_modules; memotel's own sources are bundled from TypeScript.
   packages: 'external',
   logLevel: 'warning',
 });
