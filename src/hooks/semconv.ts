@@ -35,7 +35,7 @@ export const METRIC_MEMOTEL_HOOK_DURATION = 'memotel.hook.duration' as const;
 export const METRIC_MEMOTEL_HOOK_INVOCATIONS = 'memotel.hook.invocations' as const;
 export const METRIC_MEMOTEL_HOOK_BUDGET_USED = 'memotel.hook.budget.used' as const;
 
-/** The GenAI operation-duration buckets (semconv), in seconds. */
-export const HOOK_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+/** The GenAI operation-duration buckets (semconv), in seconds: hooks and memory operations on one scale. */
+export { GEN_AI_DURATION_BUCKETS as HOOK_DURATION_BUCKETS } from '../instrumentation/semconv.js';
 /** Fractions of the budget: fine-grained near 1, where a hook starts being cut off. */
 export const HOOK_BUDGET_USED_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 1.5, 2];
