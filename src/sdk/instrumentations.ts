@@ -24,14 +24,17 @@ const UPSTREAM: Record<string, Factory> = {
     }),
 };
 
-/** Modules each instrumentation patches when imported from ESM (for the loader hook). */
-const PATCHED_MODULES: Record<string, string[]> = {
-  http: ['http', 'https', 'node:http', 'node:https'],
-  pino: ['pino'],
-};
+/** Built-in modules each instrumentation patches (see patchBuiltinsForEsm). */
+const PATCHED_BUILTINS: Record<string, string[]> = { http: ['http', 'https'] };
+/** Packages each instrumentation patches: ESM imports of these need the loader hook. */
+const PATCHED_PACKAGES: Record<string, string[]> = { pino: ['pino'] };
 
-export function hookedModules(config: MemotelConfig): string[] {
-  return config.instrumentations.flatMap((name) => PATCHED_MODULES[name] ?? []);
+export function patchedBuiltins(config: MemotelConfig): string[] {
+  return config.instrumentations.flatMap((name) => PATCHED_BUILTINS[name] ?? []);
+}
+
+export function patchedPackages(config: MemotelConfig): string[] {
+  return config.instrumentations.flatMap((name) => PATCHED_PACKAGES[name] ?? []);
 }
 
 export function createInstrumentations(config: MemotelConfig): Instrumentation[] {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, findSpan, startReceiver, type Receiver, type ReceivedSpan } from '../utils/otlp-receiver.js';
+import { asText, childrenOf, findSpan, startReceiver, type Receiver, type ReceivedSpan } from '../utils/otlp-receiver.js';
 import { closedPort, PROJECT_ROOT, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
 import { makeRepo, removeDir } from '../memory/helpers.js';
 
@@ -37,8 +37,6 @@ function app(args: string[], env: Record<string, string> = {}, stdin?: string) {
 }
 
 const names = (spans: ReceivedSpan[]) => spans.map((s) => s.name).sort();
-/** Everything received, as text, to search for what must not be there. */
-const serialise = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
 
 test('capture: create_memory is the parent of its git, embedding and index spans', async () => {
   const r = await app(['capture', '--namespace', 'decisions', '--summary', 'Use gRPC for OTLP', '--content', 'secret body']);
@@ -74,7 +72,7 @@ test('capture: create_memory is the parent of its git, embedding and index spans
   expect(notes.filter((s) => s.attributes['process.exit.code'] !== 0).every((s) => s.status.code === 'UNSET')).toBe(true);
   expect(spans.some((s) => Object.keys(s.attributes).some((k) => k.startsWith('process.command')))).toBe(false);
   // Privacy by default: neither the summary nor the body leaves the process.
-  const exported = serialise([spans, receiver.logs(), receiver.metrics()]);
+  const exported = asText([spans, receiver.logs(), receiver.metrics()]);
   expect(exported).not.toContain('secret body');
   expect(exported).not.toContain('Use gRPC for OTLP');
 });
@@ -161,7 +159,7 @@ describe('session ids', () => {
     const other = receiver.spans()[0]!.attributes['session.id'];
     expect(other).toMatch(/^[0-9a-f]{32}$/);
     expect(other).not.toBe(hash);
-    expect(serialise([receiver.spans(), receiver.logs(), receiver.metrics()])).not.toContain(raw);
+    expect(asText([receiver.spans(), receiver.logs(), receiver.metrics()])).not.toContain(raw);
   });
 
   test('the local store never holds the raw id either, and the per-user key is private', async () => {

@@ -837,3 +837,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   }
   return receiver;
 }
+
+/** Received data as text (bigint timestamps included), to search for what must not be there. */
+export function asText(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v));
+}
