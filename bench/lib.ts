@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: interleaved runs of child processes, medians, ratios.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export interface Variant {
@@ -69,3 +69,9 @@ export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {
 }
 
 export const fmt = (n: number | undefined, digits = 0) => (n === undefined ? 'n/a' : n.toFixed(digits));
+
+/** A repository-local git identity: git notes need one, and benchmarks run with a temp HOME. */
+export function freshIdentity(repo: string): void {
+  execFileSync('git', ['-C', repo, 'config', 'user.name', 'memotel bench']);
+  execFileSync('git', ['-C', repo, 'config', 'user.email', 'bench@example.invalid']);
+}

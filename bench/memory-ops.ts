@@ -4,12 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from './lib.js';
+import { freshIdentity, median } from './lib.js';
 
 function freshRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'memotel-bench-'));
   execFileSync('git', ['init', '-q', dir]);
-  execFileSync('git', ['-C', dir, '-c', 'user.name=b', '-c', 'user.email=b@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
+  freshIdentity(dir);
+  execFileSync('git', ['-C', dir, 'commit', '-q', '--allow-empty', '-m', 'init']);
   return dir;
 }
 

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshIdentity } from './lib.js';
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -23,7 +24,8 @@ export async function soakBench(root: string, seconds: number): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'memotel-soak-'));
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', repo]);
-  execFileSync('git', ['-C', repo, '-c', 'user.name=s', '-c', 'user.email=s@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
+  freshIdentity(repo);
+  execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
   const dead = await closedPort();
   const child = spawn(process.execPath, ['--import', join(root, 'register.js'), join(root, 'examples/memory-app/app.mjs'), 'serve', '--port', '0', '--repo', repo], {
     env: {

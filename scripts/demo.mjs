@@ -37,8 +37,20 @@ const app = (args, input) =>
     '--import', join(root, 'register.js'), join(root, 'examples/memory-app/app.mjs'), ...args,
   ], { input });
 
-spawnSync('git', ['init', '-q', repo]);
-spawnSync('git', ['-C', repo, '-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
+// The scratch repository carries its own identity: git notes need one, and a fresh machine
+// may have no global git identity.
+for (const args of [
+  ['init', '-q', repo],
+  ['-C', repo, 'config', 'user.name', 'memotel demo'],
+  ['-C', repo, 'config', 'user.email', 'demo@example.invalid'],
+  ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init'],
+]) {
+  const r = spawnSync('git', args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`demo: git ${args.join(' ')} failed: ${r.error?.message ?? r.stderr}`);
+    process.exit(1);
+  }
+}
 console.log(`scratch repository: ${repo}`);
 console.log(`telemetry store:    ${env.MEMOTEL_STORE_DIR} (no collector needed)`);
 
