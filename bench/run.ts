@@ -16,5 +16,11 @@ if (want('startup')) await startupBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
 if (want('channels')) await channelsBench();
 if (want('hook')) await hookBench(root, rounds);
+if (want('index')) {
+  // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
+  console.log('\nvector index');
+  const { spawnSync } = await import('node:child_process');
+  spawnSync(process.execPath, [join(root, 'bench/index-search.mjs')], { stdio: 'inherit', cwd: root });
+}
 // Minutes long: only when asked for (npm run bench -- soak), BENCH_SOAK_SECONDS (default 180).
 if (only.includes('soak')) await soakBench(root, Number(process.env.BENCH_SOAK_SECONDS ?? 180));
