@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ReceivedMetric, ReceivedPoint, Receiver } from '../utils/otlp-receiver.js';
 import { PROJECT_ROOT, runFixture, type FixtureResult } from '../utils/fixtures.js';
 
-export const APP = join(PROJECT_ROOT, 'examples/memory-app/app.mjs');
+export { EXAMPLE_APP as APP } from '../utils/harness.js';
 export const HOOK_FIXTURES = join(PROJECT_ROOT, 'test/fixtures/hooks');
 
 export interface HookRun {
@@ -53,4 +53,3 @@ export function metricNamed(metrics: ReceivedMetric[], name: string): ReceivedMe
 }
 
 /** Everything received, as text, to search for what must not be there. */
-export const serialise = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v));

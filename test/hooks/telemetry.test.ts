@@ -1,33 +1,16 @@
 // A hook under the register: its answer alone on stdout, and its span, children, session and
 // metrics at the receiver. The memory hook is the example app's `hook` command, built on runHook.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { childrenOf, findSpan, startReceiver, type Receiver } from '../utils/otlp-receiver.js';
-import { tempDir, type TempDir } from '../utils/fixtures.js';
-import { makeRepo, removeDir } from '../memory/helpers.js';
-import { APP, metricNamed, pointsOf, receiverEnv, runHookProcess, serialise } from './helpers.js';
+import { describe, expect, test } from '@jest/globals';
+import { asText, childrenOf, findSpan } from '../utils/otlp-receiver.js';
+import { useHarness } from '../utils/harness.js';
+import { APP, metricNamed, pointsOf, receiverEnv, runHookProcess } from './helpers.js';
 
-let receiver: Receiver;
-let home: TempDir;
-let repo: string;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => receiver.close());
-beforeEach(async () => {
-  receiver.reset();
-  home = await tempDir('memotel-hooks-');
-  repo = await makeRepo();
-});
-afterEach(async () => {
-  await home.cleanup();
-  await removeDir(repo);
-});
+const h = useHarness({ repo: true, homePrefix: 'memotel-hooks-' });
 
 const RAW_SESSION = 'raw-session-hooks-41c7';
 
 function appHook(event: object, args: string[] = [], env: Record<string, string> = {}) {
-  return runHookProcess({ script: APP, args: ['hook', '--repo', repo, ...args], event, env: { ...receiverEnv(receiver, home.path), ...env } });
+  return runHookProcess({ script: APP, args: ['hook', '--repo', h.repo, ...args], event, env: { ...receiverEnv(h.receiver, h.home.path), ...env } });
 }
 
 describe('a memory hook (the example app)', () => {
@@ -38,11 +21,11 @@ describe('a memory hook (the example app)', () => {
       { MEMOTEL_HOOK_BUDGET_MS: '7000' },
     );
     expect(capture.code).toBe(0);
-    await receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
-    const captureRoot = findSpan(receiver.spans(), 'hook UserPromptSubmit');
+    await h.receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
+    const captureRoot = findSpan(h.receiver.spans(), 'hook UserPromptSubmit');
     expect(captureRoot.attributes['memotel.hook.budget.limit']).toBe(7);
-    expect(childrenOf(receiver.spans(), captureRoot).map((s) => s.name)).toContain('create_memory');
-    receiver.reset();
+    expect(childrenOf(h.receiver.spans(), captureRoot).map((s) => s.name)).toContain('create_memory');
+    h.receiver.reset();
 
     const recall = await appHook({ hook_event_name: 'UserPromptSubmit', session_id: RAW_SESSION, prompt: 'do hook spans nest memory spans?' });
     expect(recall).toMatchObject({ code: 0, stderr: '' });
@@ -50,8 +33,8 @@ describe('a memory hook (the example app)', () => {
     expect(recall.stdout).toBe(JSON.stringify(answer) + '\n');
     expect(answer.hookSpecificOutput.additionalContext).toContain('hook spans nest memory spans');
 
-    await receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
-    const spans = receiver.spans();
+    await h.receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook UserPromptSubmit'));
+    const spans = h.receiver.spans();
     const root = findSpan(spans, 'hook UserPromptSubmit');
     expect(root.parentSpanId).toBe('');
     expect(root.kind).toBe('INTERNAL');
@@ -70,15 +53,15 @@ describe('a memory hook (the example app)', () => {
     const sessions = new Set(spans.map((s) => s.attributes['session.id']));
     expect(sessions.size).toBe(1);
     expect([...sessions][0]).toMatch(/^[0-9a-f]{32}$/);
-    expect(serialise([spans, receiver.logs(), receiver.metrics()])).not.toContain(RAW_SESSION);
+    expect(asText([spans, h.receiver.logs(), h.receiver.metrics()])).not.toContain(RAW_SESSION);
   });
 
   test('the budget comes from --budget-ms; a tool event names its tool; a no-op event is counted as skipped', async () => {
     const run = await appHook({ hook_event_name: 'PostToolUse', session_id: RAW_SESSION, tool_name: 'Bash' }, ['--budget-ms', '5000']);
     expect(run).toMatchObject({ code: 0, stdout: '{}\n', stderr: '' });
 
-    await receiver.waitFor((r) => pointsOf(r.metrics(), 'memotel.hook.invocations', {}).length > 0);
-    const root = findSpan(receiver.spans(), 'hook PostToolUse');
+    await h.receiver.waitFor((r) => pointsOf(r.metrics(), 'memotel.hook.invocations', {}).length > 0);
+    const root = findSpan(h.receiver.spans(), 'hook PostToolUse');
     expect(root.attributes).toMatchObject({
       'memotel.hook.outcome': 'skipped',
       'memotel.hook.skip.reason': 'nothing to add',
@@ -87,7 +70,7 @@ describe('a memory hook (the example app)', () => {
     });
     expect(root.status.code).toBe('UNSET');
 
-    const metrics = receiver.metrics();
+    const metrics = h.receiver.metrics();
     const skipped = pointsOf(metrics, 'memotel.hook.invocations', { 'memotel.hook.event': 'PostToolUse', 'memotel.hook.outcome': 'skipped' });
     expect(skipped.length).toBeGreaterThan(0);
     // Cumulative points (the flush, then the exporter's shutdown): each says 1, none more.
@@ -111,27 +94,27 @@ describe('fixture hooks', () => {
     const run = await runHookProcess({
       script: 'throwing-hook.mjs',
       event: { hook_event_name: 'Stop', session_id: RAW_SESSION },
-      env: receiverEnv(receiver, home.path),
+      env: receiverEnv(h.receiver, h.home.path),
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('{}\n');
     expect(run.stderr).toMatch(/^throwing-hook\.mjs: handler exploded$/m);
 
-    await receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook Stop') && r.logs().length > 0);
-    const root = findSpan(receiver.spans(), 'hook Stop');
+    await h.receiver.waitFor((r) => r.spans().some((s) => s.name === 'hook Stop') && r.logs().length > 0);
+    const root = findSpan(h.receiver.spans(), 'hook Stop');
     expect(root.status).toEqual({ code: 'ERROR', message: 'handler exploded' });
     expect(root.attributes).toMatchObject({ 'memotel.hook.outcome': 'error', 'error.type': 'TypeError' });
     const exception = root.events.find((e) => e.name === 'exception')!;
     expect(exception.attributes).toMatchObject({ 'exception.type': 'TypeError', 'exception.message': 'handler exploded' });
     expect(String(exception.attributes['exception.stacktrace'])).toContain('throwing-hook.mjs');
-    const log = receiver.logs().find((l) => l.attributes['exception.type'] === 'TypeError')!;
+    const log = h.receiver.logs().find((l) => l.attributes['exception.type'] === 'TypeError')!;
     expect(log).toMatchObject({ traceId: root.traceId, spanId: root.spanId, severityText: 'ERROR' });
-    const failed = pointsOf(receiver.metrics(), 'memotel.hook.invocations', { 'memotel.hook.event': 'Stop', 'memotel.hook.outcome': 'error' });
+    const failed = pointsOf(h.receiver.metrics(), 'memotel.hook.invocations', { 'memotel.hook.event': 'Stop', 'memotel.hook.outcome': 'error' });
     expect(failed.length).toBeGreaterThan(0);
   });
 
   test('whatever the handler prints goes to stderr; stdout holds only the answer', async () => {
-    const run = await runHookProcess({ script: 'noisy-hook.mjs', event: { hook_event_name: 'SessionStart' }, env: receiverEnv(receiver, home.path) });
+    const run = await runHookProcess({ script: 'noisy-hook.mjs', event: { hook_event_name: 'SessionStart' }, env: receiverEnv(h.receiver, h.home.path) });
     expect(run).toMatchObject({ code: 0, stdout: '{"ok":true}\n' });
     expect(run.stderr).toContain('debug: handling SessionStart');
     expect(run.stderr).toContain('more noise');

@@ -1,29 +1,11 @@
 // Logs lead to traces (issue 5): pino lines written inside a span carry trace_id, span_id and
 // the hashed session.id, and the same records reach the OpenTelemetry logs pipeline.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { join } from 'node:path';
-import { asText, findSpan, startReceiver, type Receiver } from '../utils/otlp-receiver.js';
-import { nodeBinaries, PROJECT_ROOT, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
-import { makeRepo, removeDir } from '../memory/helpers.js';
+import { describe, expect, test } from '@jest/globals';
+import { asText, findSpan } from '../utils/otlp-receiver.js';
+import { nodeBinaries, runFixture } from '../utils/fixtures.js';
+import { EXAMPLE_APP as APP, useHarness } from '../utils/harness.js';
 
-const APP = join(PROJECT_ROOT, 'examples/memory-app/app.mjs');
-let receiver: Receiver;
-let repo: string;
-let home: TempDir;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => receiver.close());
-beforeEach(async () => {
-  receiver.reset();
-  repo = await makeRepo();
-  home = await tempDir('memotel-logs-');
-});
-afterEach(async () => {
-  await removeDir(repo);
-  await home.cleanup();
-});
+const h = useHarness({ repo: true, homePrefix: 'memotel-logs-' });
 
 describe.each(nodeBinaries())('$label', ({ path: node }) => {
   test("a log record's trace and span ids match the span of the same operation", async () => {
@@ -31,17 +13,17 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     const r = await runFixture({
       script: APP,
       node,
-      args: ['capture', '--namespace', 'decisions', '--summary', 'logs lead to traces', '--repo', repo],
+      args: ['capture', '--namespace', 'decisions', '--summary', 'logs lead to traces', '--repo', h.repo],
       env: {
-        HOME: home.path,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl,
+        HOME: h.home.path,
+        OTEL_EXPORTER_OTLP_ENDPOINT: h.receiver.grpcUrl,
         MEMOTEL_LOG_LEVEL: 'info',
         MEMOTEL_SESSION_ID: raw,
         MEMOTEL_SESSION_SALT: 'logs-test',
       },
     });
     expect(r.code).toBe(0);
-    const capture = findSpan(receiver.spans(), 'create_memory');
+    const capture = findSpan(h.receiver.spans(), 'create_memory');
 
     // The line the app wrote (pino JSON on stderr).
     const line = r.stderr
@@ -53,12 +35,12 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     expect(line['session.id']).toMatch(/^[0-9a-f]{32}$/);
 
     // The record the logs pipeline exported.
-    const record = receiver.logs().find((l) => l.body === 'memory captured')!;
+    const record = h.receiver.logs().find((l) => l.body === 'memory captured')!;
     expect(record.traceId).toBe(capture.traceId);
     expect(record.spanId).toBe(capture.spanId);
     expect(record.attributes['session.id']).toBe(capture.attributes['session.id']);
     expect(record.severityText).toBe('info');
-    expect(asText([receiver.logs(), receiver.spans()])).not.toContain(raw);
+    expect(asText([h.receiver.logs(), h.receiver.spans()])).not.toContain(raw);
     expect(r.stderr).not.toContain(raw);
   });
 });

@@ -1,38 +1,21 @@
 // The example app under the register: memory operations become well-formed telemetry with no
-// code change in the app (issue 4), checked at a real OTLP receiver.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+// code change in the app (issue 4), checked at a real OTLP h.receiver.
+import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asText, childrenOf, findSpan, startReceiver, type Receiver, type ReceivedSpan } from '../utils/otlp-receiver.js';
-import { closedPort, PROJECT_ROOT, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
-import { makeRepo, removeDir } from '../memory/helpers.js';
+import { asText, childrenOf, findSpan, type ReceivedSpan } from '../utils/otlp-receiver.js';
+import { closedPort, PROJECT_ROOT, runFixture, tempDir } from '../utils/fixtures.js';
+import { EXAMPLE_APP as APP, useHarness } from '../utils/harness.js';
 
-const APP = join(PROJECT_ROOT, 'examples/memory-app/app.mjs');
-let receiver: Receiver;
-let repo: string;
-let home: TempDir;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => receiver.close());
-beforeEach(async () => {
-  receiver.reset();
-  repo = await makeRepo();
-  home = await tempDir('memotel-home-');
-});
-afterEach(async () => {
-  await removeDir(repo);
-  await home.cleanup();
-});
+const h = useHarness({ repo: true });
 
 function app(args: string[], env: Record<string, string> = {}, stdin?: string) {
   return runFixture({
     script: APP,
-    args: [...args, '--repo', repo],
+    args: [...args, '--repo', h.repo],
     stdin,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl, HOME: home.path, MEMOTEL_STORE_DIR: join(home.path, 'store'), ...env },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: h.receiver.grpcUrl, HOME: h.home.path, MEMOTEL_STORE_DIR: join(h.home.path, 'store'), ...env },
   });
 }
 
@@ -42,7 +25,7 @@ test('capture: create_memory is the parent of its git, embedding and index spans
   const r = await app(['capture', '--namespace', 'decisions', '--summary', 'Use gRPC for OTLP', '--content', 'secret body']);
   expect(r.code).toBe(0);
   const { id } = JSON.parse(r.stdout);
-  const spans = receiver.spans();
+  const spans = h.receiver.spans();
   const root = findSpan(spans, 'create_memory');
   expect(root.parentSpanId).toBe('');
   expect(root.kind).toBe('INTERNAL');
@@ -72,17 +55,17 @@ test('capture: create_memory is the parent of its git, embedding and index spans
   expect(notes.filter((s) => s.attributes['process.exit.code'] !== 0).every((s) => s.status.code === 'UNSET')).toBe(true);
   expect(spans.some((s) => Object.keys(s.attributes).some((k) => k.startsWith('process.command')))).toBe(false);
   // Privacy by default: neither the summary nor the body leaves the process.
-  const exported = asText([spans, receiver.logs(), receiver.metrics()]);
+  const exported = asText([spans, h.receiver.logs(), h.receiver.metrics()]);
   expect(exported).not.toContain('secret body');
   expect(exported).not.toContain('Use gRPC for OTLP');
 });
 
 test('recall: search_memory is the parent of its embedding and index spans; content only when opted in', async () => {
   await app(['capture', '--namespace', 'research', '--summary', 'vector search notes', '--content', 'cosine similarity']);
-  receiver.reset();
+  h.receiver.reset();
   const r = await app(['recall', 'vector search', '--k', '3'], { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' });
   expect(r.code).toBe(0);
-  const spans = receiver.spans();
+  const spans = h.receiver.spans();
   const root = findSpan(spans, 'search_memory');
   expect(root.parentSpanId).toBe('');
   expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'search_memory', 'gen_ai.request.top_k': 3, 'gen_ai.memory.record.count': 1 });
@@ -93,14 +76,14 @@ test('recall: search_memory is the parent of its embedding and index spans; cont
 
 test('metrics: operation durations and counters arrive with bounded attributes', async () => {
   await app(['capture', '--namespace', 'learnings', '--summary', 'metrics test']);
-  const duration = receiver.metrics().find((m) => m.name === 'memotel.memory.operation.duration')!;
+  const duration = h.receiver.metrics().find((m) => m.name === 'memotel.memory.operation.duration')!;
   expect(duration.unit).toBe('s');
   expect(duration.points[0]!.attributes).toMatchObject({ 'gen_ai.operation.name': 'create_memory', 'memotel.memory.namespace': 'learnings', 'memotel.outcome': 'success' });
-  const captures = receiver.metrics().find((m) => m.name === 'memotel.memory.captures')!;
+  const captures = h.receiver.metrics().find((m) => m.name === 'memotel.memory.captures')!;
   expect(captures.points[0]!.value).toBe(1);
-  const git = receiver.metrics().find((m) => m.name === 'memotel.git.command.duration')!;
+  const git = h.receiver.metrics().find((m) => m.name === 'memotel.git.command.duration')!;
   expect(git.points.map((p) => p.attributes['memotel.git.subcommand'])).toContain('notes');
-  for (const m of receiver.metrics()) {
+  for (const m of h.receiver.metrics()) {
     for (const p of m.points) {
       for (const k of Object.keys(p.attributes)) expect(k).not.toMatch(/id$|session|query|path|repo/);
     }
@@ -108,8 +91,8 @@ test('metrics: operation durations and counters arrive with bounded attributes',
 });
 
 test('a memory operation served over HTTP is a child of the request span', async () => {
-  const child = spawn(process.execPath, ['--import', join(PROJECT_ROOT, 'register.js'), APP, 'serve', '--port', '0', '--repo', repo], {
-    env: { PATH: process.env.PATH, HOME: home.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl, OTEL_BSP_SCHEDULE_DELAY: '100' },
+  const child = spawn(process.execPath, ['--import', join(PROJECT_ROOT, 'register.js'), APP, 'serve', '--port', '0', '--repo', h.repo], {
+    env: { PATH: process.env.PATH, HOME: h.home.path, OTEL_EXPORTER_OTLP_ENDPOINT: h.receiver.grpcUrl, OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -127,12 +110,12 @@ test('a memory operation served over HTTP is a child of the request span', async
       body: JSON.stringify({ namespace: 'progress', summary: 'served capture', content: 'x' }),
     });
     expect(res.status).toBe(201);
-    await receiver.waitFor((rc) => rc.spans().some((s) => s.name === 'create_memory'));
-    const spans = receiver.spans();
+    await h.receiver.waitFor((rc) => rc.spans().some((s) => s.name === 'create_memory'));
+    const spans = h.receiver.spans();
     const server = spans.find((s) => s.kind === 'SERVER' && s.name.startsWith('POST'))!;
     expect(findSpan(spans, 'create_memory').parentSpanId).toBe(server.spanId);
   } finally {
-    // Wait for its final flush, so it cannot reach the next test's receiver.
+    // Wait for its final flush, so it cannot reach the next test's h.receiver.
     await new Promise((resolve) => {
       child.on('exit', resolve);
       child.kill('SIGTERM');
@@ -150,26 +133,26 @@ describe('session ids', () => {
     const b = await hook(raw, { MEMOTEL_SESSION_SALT: 'salt-one' });
     expect(a.code).toBe(0);
     expect(JSON.parse(b.stdout)).toBeDefined();
-    const hashes = new Set(receiver.spans().map((s) => s.attributes['session.id']));
+    const hashes = new Set(h.receiver.spans().map((s) => s.attributes['session.id']));
     expect(hashes.size).toBe(1);
     const [hash] = [...hashes];
     expect(hash).toMatch(/^[0-9a-f]{32}$/);
-    receiver.reset();
+    h.receiver.reset();
     await hook(raw, { MEMOTEL_SESSION_SALT: 'salt-two' });
-    const other = receiver.spans()[0]!.attributes['session.id'];
+    const other = h.receiver.spans()[0]!.attributes['session.id'];
     expect(other).toMatch(/^[0-9a-f]{32}$/);
     expect(other).not.toBe(hash);
-    expect(asText([receiver.spans(), receiver.logs(), receiver.metrics()])).not.toContain(raw);
+    expect(asText([h.receiver.spans(), h.receiver.logs(), h.receiver.metrics()])).not.toContain(raw);
   });
 
   test('the local store never holds the raw id either, and the per-user key is private', async () => {
     const raw = 'raw-session-store-55d1';
-    const storeDir = join(home.path, 'store-only');
+    const storeDir = join(h.home.path, 'store-only');
     const r = await runFixture({
       script: APP,
-      args: ['hook', '--repo', repo],
+      args: ['hook', '--repo', h.repo],
       stdin: JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: raw, prompt: 'remember: private' }),
-      env: { HOME: home.path, MEMOTEL_STORE_DIR: storeDir },
+      env: { HOME: h.home.path, MEMOTEL_STORE_DIR: storeDir },
     });
     expect(r.code).toBe(0);
     for (const f of readdirSync(storeDir)) expect(readFileSync(join(storeDir, f), 'utf8')).not.toContain(raw);
@@ -188,28 +171,28 @@ test('embedding failure during capture: a successful, degraded capture with the 
   });
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).indexed).toBe(false);
-  const root = findSpan(receiver.spans(), 'create_memory');
+  const root = findSpan(h.receiver.spans(), 'create_memory');
   expect(root.status.code).toBe('UNSET');
   expect(root.attributes['memotel.memory.degraded']).toBe(true);
   expect(root.events.some((e) => e.name === 'exception' && e.attributes['memotel.silent_failure.location'] === 'capture.embed')).toBe(true);
-  const embedding = receiver.spans().find((s) => s.name.startsWith('embeddings'))!;
+  const embedding = h.receiver.spans().find((s) => s.name.startsWith('embeddings'))!;
   expect(embedding.kind).toBe('CLIENT');
   expect(embedding.status.code).toBe('ERROR');
-  const failures = receiver.metrics().find((m) => m.name === 'memotel.silent_failures')!;
+  const failures = h.receiver.metrics().find((m) => m.name === 'memotel.silent_failures')!;
   expect(failures.points).toEqual([expect.objectContaining({ value: 1, attributes: { 'memotel.silent_failure.location': 'capture.embed' } })]);
-  expect(receiver.logs().some((l) => l.attributes['memotel.silent_failure.location'] === 'capture.embed')).toBe(true);
+  expect(h.receiver.logs().some((l) => l.attributes['memotel.silent_failure.location'] === 'capture.embed')).toBe(true);
 });
 
 test('a git failure gives an ERROR span with error.type; the capture fails with the same type', async () => {
   // Another writer holds the notes ref's lock: `git notes add` fails (exit 128).
-  mkdirSync(join(repo, '.git/refs/notes/mem'), { recursive: true });
-  writeFileSync(join(repo, '.git/refs/notes/mem/decisions.lock'), '');
+  mkdirSync(join(h.repo, '.git/refs/notes/mem'), { recursive: true });
+  writeFileSync(join(h.repo, '.git/refs/notes/mem/decisions.lock'), '');
   const r = await app(['capture', '--namespace', 'decisions', '--summary', 'blocked by a lock']);
   expect(r.code).toBe(1);
-  const failed = receiver.spans().find((s) => s.name === 'git notes' && s.status.code === 'ERROR')!;
+  const failed = h.receiver.spans().find((s) => s.name === 'git notes' && s.status.code === 'ERROR')!;
   expect(failed.attributes).toMatchObject({ 'error.type': 'MEMOTEL_ERR_GIT_FAILED', 'process.exit.code': 128 });
   expect(failed.events.map((e) => e.name)).toContain('exception');
-  const root = findSpan(receiver.spans(), 'create_memory');
+  const root = findSpan(h.receiver.spans(), 'create_memory');
   expect(root.status.code).toBe('ERROR');
   expect(root.attributes['error.type']).toBe('MEMOTEL_ERR_GIT_FAILED');
   expect(failed.parentSpanId).toBe(root.spanId);
@@ -221,14 +204,14 @@ test('not a repository: the capture span carries MEMOTEL_ERR_NOT_A_REPO and the 
     const r = await runFixture({
       script: APP,
       args: ['capture', '--namespace', 'decisions', '--summary', 'x', '--repo', notRepo.path],
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl, HOME: home.path },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: h.receiver.grpcUrl, HOME: h.home.path },
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is not inside a git repository/);
-    const root = findSpan(receiver.spans(), 'create_memory');
+    const root = findSpan(h.receiver.spans(), 'create_memory');
     expect(root.status.code).toBe('ERROR');
     expect(root.attributes['error.type']).toBe('MEMOTEL_ERR_NOT_A_REPO');
-    expect(findSpan(receiver.spans(), 'git rev-parse').attributes['process.exit.code']).toBe(128);
+    expect(findSpan(h.receiver.spans(), 'git rev-parse').attributes['process.exit.code']).toBe(128);
   } finally {
     await notRepo.cleanup();
   }
@@ -236,7 +219,7 @@ test('not a repository: the capture span carries MEMOTEL_ERR_NOT_A_REPO and the 
 
 test('disabling one instrumentation removes its spans and nothing else', async () => {
   await app(['capture', '--namespace', 'patterns', '--summary', 'no git spans'], { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'memotel-git' });
-  const spans = receiver.spans();
+  const spans = h.receiver.spans();
   expect(spans.filter((s) => s.name.startsWith('git '))).toHaveLength(0);
   const root = findSpan(spans, 'create_memory');
   expect(names(childrenOf(spans, root))).toEqual(['embeddings memotel-hash-384-v1', 'index insert']);
