@@ -31,6 +31,13 @@ export async function startupBench(root: string, rounds: number): Promise<Record
         { label: 'bare', args: [script], node: node.path },
         { label: 'memotel', args: ['--import', join(root, 'register.js'), script], env: otlp, node: node.path },
         { label: 'upstream', args: ['--import', upstream, script], env: otlp, node: node.path },
+        // What a short process would pay if runtime metrics were not deferred (issue 7).
+        {
+          label: 'runtime-on',
+          args: ['--import', join(root, 'register.js'), script],
+          env: { ...otlp, MEMOTEL_RUNTIME_METRICS: 'on' },
+          node: node.path,
+        },
       ];
       const runs = await interleaved(variants, rounds, root);
       const bare = summary(runs.get('bare')!);
@@ -42,6 +49,10 @@ export async function startupBench(root: string, rounds: number): Promise<Record
       console.log(`  bare       ${fmt(bare.wallMs).padStart(5)} ms  ${fmt(bare.rssMb, 1).padStart(6)} MB`);
       console.log(`  memotel    +${fmt(dt(mem)).padStart(4)} ms  +${fmt(dm(mem), 1).padStart(5)} MB`);
       console.log(`  upstream   +${fmt(dt(up)).padStart(4)} ms  +${fmt(dm(up), 1).padStart(5)} MB`);
+      const rt = summary(runs.get('runtime-on')!);
+      console.log(
+        `  memotel with runtime metrics started at once: +${fmt(dt(rt))} ms, +${fmt(dm(rt), 1)} MB (deferred by default: a short process pays none of it)`,
+      );
       console.log(
         `  ratio memotel/upstream: time ${fmt(dt(mem) / dt(up), 2)} (target <= 0.20), memory ${fmt(dm(mem) / dm(up), 2)} (target <= 0.50)`,
       );

@@ -107,4 +107,21 @@ test('with the collector down, failures are recorded with the last error, on dis
   expect(status.signals.traces.exported).toBe(0);
   expect(status.signals.traces.lastError).toMatchObject({ destination: 'otlp' });
   expect(status.signals.traces.lastError.message).toMatch(/UNAVAILABLE|ECONNREFUSED|connect|timeout/i);
+
+  // memotel health, run the way a user would with the same settings, shows it as unhealthy.
+  const repo = await makeRepo();
+  try {
+    const health = await runFixture({
+      script: join(PROJECT_ROOT, 'dist/bundle/cli.js'),
+      register: 'none',
+      args: ['health', '--repo', repo],
+      env: { HOME: home.path, MEMOTEL_STORE_DIR: store, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+    });
+    expect(health.code).toBe(1);
+    expect(health.stderr).toMatch(/unhealthy: .*telemetry/);
+    expect(health.stderr).toMatch(/last export/);
+    expect(health.stdout).toMatch(/traces/);
+  } finally {
+    await removeDir(repo);
+  }
 });
