@@ -6,6 +6,7 @@ import { memoryOpsBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
+import { instructionsBench } from './instructions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -15,6 +16,7 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('startup')) await startupBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
 if (want('channels')) await channelsBench();
+if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, rounds);
 if (want('index')) {
   // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
