@@ -7,10 +7,10 @@
 // fallback that keeps the data on disk (the collector's otlpjsonfile receiver can forward it)
 // instead of losing it.
 import { diag, TraceFlags } from '@opentelemetry/api';
-import { JsonLogsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { StoreWriter } from '../store/writer.js';
+import { encodeLogs, encodeSpans } from '../store/exporters.js';
 
 export class ExitSpool {
   #spans = new Set<ReadableSpan>();
@@ -46,8 +46,8 @@ export class ExitSpool {
     this.#spans.clear();
     this.#logs.clear();
     try {
-      if (spans.length) writer.append('traces', JsonTraceSerializer.serializeRequest(spans)!);
-      if (records.length) writer.append('logs', JsonLogsSerializer.serializeRequest(records)!);
+      if (spans.length) writer.append('traces', encodeSpans(spans));
+      if (records.length) writer.append('logs', encodeLogs(records));
       if (spans.length || records.length)
         diag.debug(`exit: wrote ${spans.length} spans and ${records.length} log records to ${writer.dir}`);
     } catch (err) {

@@ -14,40 +14,47 @@ import {
 import type { Signal } from '../config/index.js';
 import type { StoreWriter } from './writer.js';
 
-function write(writer: StoreWriter, signal: Signal, encode: () => Uint8Array, done: (r: ExportResult) => void) {
-  try {
-    writer.append(signal, encode());
-    done({ code: ExportResultCode.SUCCESS });
-  } catch (err) {
-    done({ code: ExportResultCode.FAILED, error: err as Error });
-  }
-}
+/** The OTLP/JSON bytes of one export request, as @opentelemetry/otlp-transformer encodes it. */
+export const encodeSpans = (spans: ReadableSpan[]): Uint8Array => JsonTraceSerializer.serializeRequest(spans)!;
+export const encodeLogs = (records: ReadableLogRecord[]): Uint8Array => JsonLogsSerializer.serializeRequest(records)!;
+const encodeMetrics = (metrics: ResourceMetrics): Uint8Array => JsonMetricsSerializer.serializeRequest(metrics)!;
 
-export class StoreSpanExporter implements SpanExporter {
-  constructor(private readonly writer: StoreWriter) {}
-  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
-    if (spans.length === 0) return done({ code: ExportResultCode.SUCCESS });
-    write(this.writer, 'traces', () => JsonTraceSerializer.serializeRequest(spans)!, done);
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
+/**
+ * Appends each export request as one line of its signal's file. Callers (the pipeline wrapper)
+ * never hand it an empty batch.
+ */
+class StoreExporter<T> {
+  constructor(
+    private readonly writer: StoreWriter,
+    private readonly signal: Signal,
+    private readonly encode: (items: T) => Uint8Array,
+  ) {}
+
+  export(items: T, done: (r: ExportResult) => void): void {
+    try {
+      this.writer.append(this.signal, this.encode(items));
+      done({ code: ExportResultCode.SUCCESS });
+    } catch (err) {
+      done({ code: ExportResultCode.FAILED, error: err as Error });
+    }
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-export class StoreLogExporter implements LogRecordExporter {
-  constructor(private readonly writer: StoreWriter) {}
-  export(records: ReadableLogRecord[], done: (r: ExportResult) => void): void {
-    if (records.length === 0) return done({ code: ExportResultCode.SUCCESS });
-    write(this.writer, 'logs', () => JsonLogsSerializer.serializeRequest(records)!, done);
-  }
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
+}
+
+export class StoreSpanExporter extends StoreExporter<ReadableSpan[]> implements SpanExporter {
+  constructor(writer: StoreWriter) {
+    super(writer, 'traces', encodeSpans);
+  }
+}
+
+export class StoreLogExporter extends StoreExporter<ReadableLogRecord[]> implements LogRecordExporter {
+  constructor(writer: StoreWriter) {
+    super(writer, 'logs', encodeLogs);
   }
 }
 
@@ -55,15 +62,9 @@ export class StoreLogExporter implements LogRecordExporter {
  * Delta temporality: every line holds only what happened since the previous export of that
  * process, so readers aggregate a store written by many processes by plain summing.
  */
-export class StoreMetricExporter implements PushMetricExporter {
-  constructor(private readonly writer: StoreWriter) {}
-  export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
-    const points = metrics.scopeMetrics.reduce(
-      (n, s) => n + s.metrics.reduce((m, metric) => m + metric.dataPoints.length, 0),
-      0,
-    );
-    if (points === 0) return done({ code: ExportResultCode.SUCCESS });
-    write(this.writer, 'metrics', () => JsonMetricsSerializer.serializeRequest(metrics)!, done);
+export class StoreMetricExporter extends StoreExporter<ResourceMetrics> implements PushMetricExporter {
+  constructor(writer: StoreWriter) {
+    super(writer, 'metrics', encodeMetrics);
   }
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
     // Up-down counters and gauges are states, not increments: keep them cumulative.
@@ -73,11 +74,5 @@ export class StoreMetricExporter implements PushMetricExporter {
       instrumentType === InstrumentType.GAUGE
       ? AggregationTemporality.CUMULATIVE
       : AggregationTemporality.DELTA;
-  }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
   }
 }
