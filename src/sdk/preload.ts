@@ -13,14 +13,16 @@ import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { diag } from '@opentelemetry/api';
-import { resolveConfig, type MemotelConfig } from '../config/index.js';
-import { start, running } from './start.js';
+import { resolveConfig, type MemotelConfig, type Resolved } from '../config/index.js';
+import { running, startResolved } from './start.js';
 import { patchedBuiltins, patchedPackages } from './instrumentations.js';
 
 /** ESM preload: resolves once the loader hook (if any) is ready, before the app is imported. */
 export async function startFromPreloadEsm(): Promise<void> {
-  const config = preflight();
-  if (!config) return;
+  const resolved = preflight();
+  if (!resolved) return;
+  const { config } = resolved;
+  const start = () => startResolved(resolved);
   try {
     const packages = packagesToHook(config, process.argv[1]);
     if (packages.length === 0) {
@@ -31,7 +33,7 @@ export async function startFromPreloadEsm(): Promise<void> {
       registerSync({ include: packages });
       start();
     } else {
-      await startWithLoaderThread();
+      await startWithLoaderThread(start);
     }
     patchBuiltinsForEsm(config);
   } catch (err) {
@@ -41,29 +43,31 @@ export async function startFromPreloadEsm(): Promise<void> {
 
 /** CommonJS preload: synchronous, so ESM imports made right at startup may race the hook. */
 export function startFromPreloadCjs(): void {
-  const config = preflight();
-  if (!config) return;
+  const resolved = preflight();
+  if (!resolved) return;
+  const { config } = resolved;
+  const start = () => startResolved(resolved);
   try {
     if (packagesToHook(config, process.argv[1]).length === 0) start();
-    else void startWithLoaderThread();
+    else void startWithLoaderThread(start);
     patchBuiltinsForEsm(config);
   } catch (err) {
     report(err);
   }
 }
 
-/** The config to start with, or undefined when there is nothing to start. */
-function preflight(): MemotelConfig | undefined {
+/** The configuration to start with, or undefined when there is nothing to start. */
+function preflight(): Resolved | undefined {
   // Worker threads inherit --import through NODE_OPTIONS and execArgv; the main thread's SDK
   // already sees their work, and a second SDK would export it twice.
   if (!isMainThread || running()) return undefined;
   try {
-    const { config } = resolveConfig(process.env);
-    if (config.disabled) {
-      start(); // records the disabled state, so a later start() agrees
+    const resolved = resolveConfig(process.env);
+    if (resolved.config.disabled) {
+      startResolved(resolved); // records the disabled state, so a later start() agrees
       return undefined;
     }
-    return config;
+    return resolved;
   } catch (err) {
     report(err);
     return undefined;
@@ -124,7 +128,7 @@ function patchBuiltinsForEsm(config: MemotelConfig): void {
  * import-in-the-middle on Node's loader thread, wrapping only the modules instrumentations
  * ask for (the include list grows as they register their hooks), not every module.
  */
-function startWithLoaderThread(): Promise<void> {
+function startWithLoaderThread(start: () => unknown): Promise<void> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   start();

@@ -21,7 +21,7 @@ import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { resolveConfig, type Env, type MemotelConfig } from '../config/index.js';
+import { resolveConfig, type Env, type MemotelConfig, type Resolved } from '../config/index.js';
 import { installDiag, printWarnings } from './diag.js';
 import { createExporters } from './exporters.js';
 import { resourceDetectors } from './resources.js';
@@ -57,13 +57,18 @@ type Global = Record<symbol, MemotelHandle | undefined>;
 
 /** Starts memotel once per process; later calls return the running instance. */
 export function start(options: StartOptions = {}): MemotelHandle {
+  return startResolved(undefined, options);
+}
+
+/** start(), for a caller (the preload) that has resolved the configuration already. */
+export function startResolved(resolved: Resolved | undefined, options: StartOptions = {}): MemotelHandle {
   const existing = (globalThis as Global)[RUNNING];
   if (existing) {
     diag.debug('memotel is already started in this process; not starting it again');
     return { ...existing, started: false };
   }
 
-  const { config, warnings } = resolveConfig(options.env ?? process.env, {});
+  const { config, warnings } = resolved ?? resolveConfig(options.env ?? process.env, {});
   if (options.disabledInstrumentations?.length) {
     config.instrumentations = config.instrumentations.filter((n) => !options.disabledInstrumentations!.includes(n));
   }
