@@ -37,8 +37,12 @@ export function instructionsBench(root: string): void {
   console.log('\ninstructions per git run of the memory library, this process only (valgrind)');
   try {
     for (const node of nodes) {
-      const perOp = (args: string[]) =>
-        (count(node.path, args, { ...env, N: '60' }) - count(node.path, args, { ...env, N: '10' })) / 50;
+      const perOp = (args: string[]) => {
+        // Warm-up: fills memotel's compile cache (Node 22+), which would otherwise make the
+        // first measured run pay for compilation.
+        count(node.path, args, { ...env, N: '1' });
+        return (count(node.path, args, { ...env, N: '60' }) - count(node.path, args, { ...env, N: '10' })) / 50;
+      };
       const bare = perOp([app]);
       const instrumented = perOp(['--import', join(root, 'register.js'), app]);
       console.log(
