@@ -161,6 +161,7 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
   const stateHome = env.XDG_STATE_HOME || `${home}/.local/state`;
   const configHome = env.XDG_CONFIG_HOME || `${home}/.config`;
 
+  const selection = readInstrumentations(r);
   const config: MemotelConfig = {
     disabled: readBoolean(r, 'OTEL_SDK_DISABLED', false),
     logLevel: readEnum(r, 'OTEL_LOG_LEVEL', ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], 'warn'),
@@ -178,7 +179,8 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     metricExportTimeoutMillis: readNumber(r, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000, { min: 1, integer: true }),
     attributeValueLengthLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 0),
     attributeCountLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_COUNT_LIMIT', 0),
-    instrumentations: readInstrumentations(r),
+    // runtime-node is not constructed with the others: see runtimeMetrics.
+    instrumentations: selection.enabled.filter((n) => n !== 'runtime-node'),
     captureContent: readBoolean(r, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),
     store: {
       dir: readString(r, 'MEMOTEL_STORE_DIR') ?? `${stateHome}/memotel/store`,
@@ -195,19 +197,10 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     },
     shutdownTimeoutMillis: readNumber(r, 'MEMOTEL_SHUTDOWN_TIMEOUT', 2000, { min: 0, max: 60000, integer: true }),
     runtimeMetrics: {
-      mode: readEnum(r, 'MEMOTEL_RUNTIME_METRICS', ['auto', 'on', 'off'], 'auto'),
+      mode: readRuntimeMetricsMode(r, selection),
       delayMillis: readNumber(r, 'MEMOTEL_RUNTIME_METRICS_DELAY', 10000, { min: 0, integer: true }),
     },
   };
-  // Naming runtime-node in OTEL_NODE_ENABLED_INSTRUMENTATIONS asks for it from the start;
-  // disabling it turns it off.
-  if (config.instrumentations.includes('runtime-node') && env.MEMOTEL_RUNTIME_METRICS === undefined) {
-    config.runtimeMetrics.mode = 'on';
-  }
-  if (readWords(r, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS')?.some((n) => n.endsWith('runtime-node'))) {
-    config.runtimeMetrics.mode = 'off';
-  }
-  config.instrumentations = config.instrumentations.filter((n) => n !== 'runtime-node');
   return { config, warnings };
 }
 
@@ -337,7 +330,7 @@ function readBatch(r: Reader, prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchConfig {
  * then removes from it. Names are memotel's (http, undici, pino, memotel-capture, ...); the
  * upstream spelling `@opentelemetry/instrumentation-http` is accepted too.
  */
-function readInstrumentations(r: Reader): string[] {
+function readInstrumentations(r: Reader): { enabled: string[]; disabled: string[] } {
   const known = Object.keys(KNOWN_INSTRUMENTATIONS);
   const normalise = (name: string, variable: string): string | undefined => {
     const short = name.replace(/^@opentelemetry\/instrumentation-/, '');
@@ -356,5 +349,16 @@ function readInstrumentations(r: Reader): string[] {
     .map((n) => normalise(n, disabledVar))
     .filter((n): n is string => n !== undefined);
   enabled = enabled.filter((n) => !disabled.includes(n));
-  return [...new Set(enabled)];
+  return { enabled: [...new Set(enabled)], disabled };
+}
+
+/**
+ * MEMOTEL_RUNTIME_METRICS wins; otherwise naming runtime-node in
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS asks for it from the start, and disabling it turns it off.
+ */
+function readRuntimeMetricsMode(r: Reader, selection: { enabled: string[]; disabled: string[] }): 'auto' | 'on' | 'off' {
+  const mode = readEnum(r, 'MEMOTEL_RUNTIME_METRICS', ['auto', 'on', 'off'], 'auto');
+  if (selection.disabled.includes('runtime-node')) return 'off';
+  if (r.env.MEMOTEL_RUNTIME_METRICS === undefined && selection.enabled.includes('runtime-node')) return 'on';
+  return mode;
 }

@@ -142,6 +142,17 @@ describe('sdk settings', () => {
     expect(warnings[0]).toContain('"nope"');
   });
 
+  test('runtime metrics: auto by default, on when runtime-node is enabled, off when disabled, the variable wins', () => {
+    expect(resolve({}).config.runtimeMetrics).toEqual({ mode: 'auto', delayMillis: 10000 });
+    const on = resolve({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,runtime-node' }).config;
+    expect(on.runtimeMetrics.mode).toBe('on');
+    expect(on.instrumentations).toEqual(['http']); // started on its own schedule, not with the others
+    expect(resolve({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: '@opentelemetry/instrumentation-runtime-node' }).config.runtimeMetrics.mode).toBe('off');
+    expect(
+      resolve({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'runtime-node', MEMOTEL_RUNTIME_METRICS: 'auto' }).config.runtimeMetrics.mode,
+    ).toBe('auto');
+  });
+
   test('content capture is opt-in; session and store settings', () => {
     expect(resolve({}).config.captureContent).toBe(false);
     const { config } = resolve({
