@@ -12,7 +12,7 @@
 // by a stub that loads the real (bundled) module on first property access, so a process
 // pays only for the exporters it actually uses.
 import { build } from 'esbuild';
-import { rm, chmod } from 'node:fs/promises';
+import { access, chmod, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 const requireFromHere = createRequire(import.meta.url);
@@ -82,7 +82,6 @@ const machineIdPlugin = {
   name: 'memotel-machine-id',
   setup(b) {
     b.onLoad({ filter: /@opentelemetry[\\/]resources[\\/]build[\\/]src[\\/].*getMachineId\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const text = await readFile(args.path, 'utf8');
       return { contents: text.replace(/\(await import\(('[^']+')\)\)/g, 'require($1)'), loader: 'js' };
     });
@@ -103,7 +102,6 @@ const slimSemconvPlugin = {
       args.kind === 'require-call' ? { path: args.importer, namespace: 'memotel-semconv' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'memotel-semconv' }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
       const names = new Set();
       const binding = /(?:const|var|let)\s+(\w+)\s*=\s*require\("@opentelemetry\/semantic-conventions"\)/g;
@@ -166,5 +164,5 @@ await build({
 try { await chmod('dist/bundle/cli.js', 0o755); } catch {}
 
 async function optional(name, file) {
-  try { await (await import('node:fs/promises')).access(file); return { [name]: file }; } catch { return {}; }
+  try { await access(file); return { [name]: file }; } catch { return {}; }
 }

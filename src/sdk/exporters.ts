@@ -14,7 +14,7 @@ import type { MemotelConfig, OtlpSignalConfig, Signal } from '../config/index.js
 import { StoreLogExporter, StoreMetricExporter, StoreSpanExporter } from '../store/exporters.js';
 import { StoreWriter } from '../store/writer.js';
 import { pipelineStats } from './pipeline-stats.js';
-import { StderrSpanExporter, StderrLogExporter } from './console.js';
+import { StderrLogExporter, StderrMetricExporter, StderrSpanExporter } from './console.js';
 import { exitSpool } from './exit-spool.js';
 
 type Item = ReadableSpan | ReadableLogRecord | ResourceMetrics;
@@ -127,7 +127,7 @@ export function createExporters(config: MemotelConfig, writer: StoreWriter): Sig
       out.metrics.push(
         new PipelineMetricExporter(
           'console',
-          async () => new (await import('./console.js')).StderrMetricExporter(),
+          () => new StderrMetricExporter(),
           () => AggregationTemporality.CUMULATIVE,
         ),
       );
