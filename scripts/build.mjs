@@ -127,8 +127,7 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [deferPlugin, machineIdPlugin, slimSemconvPlugin],
-  // import-in-the-middle's hook must be loaded by Node's loader as a file of its own.
-  external: ['import-in-the-middle', 'import-in-the-middle/*', '@grpc/proto-loader'],
+  external: ['@grpc/proto-loader'],
   // ESM builds of the OpenTelemetry packages let esbuild drop what is not used (most of
   // @opentelemetry/semantic-conventions, for one).
   mainFields: ['module', 'main'],

@@ -26,7 +26,7 @@ const UPSTREAM: Record<string, Factory> = {
 
 /** Built-in modules each instrumentation patches (see patchBuiltinsForEsm). */
 const PATCHED_BUILTINS: Record<string, string[]> = { http: ['http', 'https'] };
-/** Packages each instrumentation patches: ESM imports of these need the loader hook. */
+/** CommonJS packages each instrumentation patches (their ESM imports are patched by esm-cjs-imports.ts). */
 const PATCHED_PACKAGES: Record<string, string[]> = { pino: ['pino'] };
 
 export function patchedBuiltins(config: MemotelConfig): string[] {

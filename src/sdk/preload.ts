@@ -1,56 +1,39 @@
 // What the preload entries (register.js, register.cjs) do. Kept out of start() so that
 // starting memotel from code never registers loader hooks behind the user's back.
 //
-// ESM apps: built-in modules (http, https) are patched through require() and their ESM named
-// exports re-synced (syncBuiltinESMExports), so no loader hook is needed for them. The
-// import-in-the-middle loader hook is registered only for instrumented *packages* (pino) that
-// the app can import at all. On Node 20 that hook runs on a loader thread whose start blocks
-// the process for ~45 ms on the 2-core dev machine (bench: trivial ESM app, +124 ms with it,
-// +80 ms without, medians of 15), a fifth of memotel's startup budget.
-import { createRequire, register, syncBuiltinESMExports } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// No loader hook at all: built-in modules (http, https) are patched through require() and
+// their ESM named exports re-synced (syncBuiltinESMExports); the instrumented packages (pino,
+// CommonJS) are patched as the ESM loader loads them (esm-cjs-imports.ts), and only when the
+// app can import them. The import-in-the-middle loader hook this replaces cost ~45 ms of
+// startup on Node 20 (its loader thread) and ~10 ms on Node 24 (re-parsing the package).
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { diag } from '@opentelemetry/api';
 import { resolveConfig, type MemotelConfig, type Resolved } from '../config/index.js';
 import { running, startResolved } from './start.js';
 import { patchedBuiltins, patchedPackages } from './instrumentations.js';
+import { patchEsmImportsOfCommonJs } from './esm-cjs-imports.js';
 
-/** ESM preload: resolves once the loader hook (if any) is ready, before the app is imported. */
+/** ESM preload: starts memotel before the app is imported. */
 export async function startFromPreloadEsm(): Promise<void> {
-  const resolved = preflight();
-  if (!resolved) return;
-  const { config } = resolved;
-  const start = () => startResolved(resolved);
-  try {
-    const packages = packagesToHook(config, process.argv[1]);
-    if (packages.length === 0) {
-      start();
-    } else if (await syncHooksSupported()) {
-      // In-thread hooks (Node >= 22.22.3 / 24.11.1): no loader thread, no acknowledgement.
-      const { register: registerSync } = await import('import-in-the-middle/register-hooks.mjs');
-      registerSync({ include: packages });
-      start();
-    } else {
-      await startWithLoaderThread(start);
-    }
-    patchBuiltinsForEsm(config);
-  } catch (err) {
-    report(err);
-  }
+  startFromPreload();
 }
 
-/** CommonJS preload: synchronous, so ESM imports made right at startup may race the hook. */
+/** CommonJS preload (register.cjs): the same, synchronously. */
 export function startFromPreloadCjs(): void {
+  startFromPreload();
+}
+
+function startFromPreload(): void {
   const resolved = preflight();
   if (!resolved) return;
   const { config } = resolved;
-  const start = () => startResolved(resolved);
   try {
-    if (packagesToHook(config, process.argv[1]).length === 0) start();
-    else void startWithLoaderThread(start);
+    startResolved(resolved);
     patchBuiltinsForEsm(config);
+    const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
+    patchEsmImportsOfCommonJs(packageEntriesToHook(config, entry), entry);
   } catch (err) {
     report(err);
   }
@@ -75,39 +58,20 @@ function preflight(): Resolved | undefined {
 }
 
 /**
- * Instrumented packages the app could import as ESM: none when the entry point is CommonJS
- * (require() is hooked without a loader) or when the package cannot be resolved from it.
- * Without an entry point (-e, REPL) every instrumented package counts.
+ * Entry files of the instrumented packages the app could import as ESM, as Node resolves them
+ * from the app's entry file (none for a package it cannot resolve).
  */
-export function packagesToHook(config: MemotelConfig, entry: string | undefined): string[] {
+export function packageEntriesToHook(config: MemotelConfig, entry: string): string[] {
   const packages = patchedPackages(config);
-  if (packages.length === 0 || !entry) return packages;
-  if (isCommonJsEntry(entry)) return [];
+  if (packages.length === 0) return [];
   const resolveFromApp = createRequire(entry);
-  return packages.filter((name) => {
+  return packages.flatMap((name) => {
     try {
-      resolveFromApp.resolve(name);
-      return true;
+      return [resolveFromApp.resolve(name)];
     } catch {
-      return false;
+      return [];
     }
   });
-}
-
-function isCommonJsEntry(entry: string): boolean {
-  if (entry.endsWith('.cjs') || entry.endsWith('.cts')) return true;
-  if (!entry.endsWith('.js')) return false; // .mjs, .mts, .ts, extensionless: treat as ESM-capable
-  for (let dir = dirname(entry); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (dirname(dir) === dir) return true; // no package.json: CommonJS by default
-  }
 }
 
 /**
@@ -122,26 +86,6 @@ function patchBuiltinsForEsm(config: MemotelConfig): void {
   for (const name of builtins) load(`node:${name}`);
   syncBuiltinESMExports();
   diag.debug(`patched built-ins for ESM: ${builtins.join(', ')}`);
-}
-
-/**
- * import-in-the-middle on Node's loader thread, wrapping only the modules instrumentations
- * ask for (the include list grows as they register their hooks), not every module.
- */
-function startWithLoaderThread(start: () => unknown): Promise<void> {
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-  start();
-  return waitForAllMessagesAcknowledged().catch(report);
-}
-
-async function syncHooksSupported(): Promise<boolean> {
-  try {
-    const { supportsSyncHooks } = await import('import-in-the-middle/supports-sync-hooks.mjs');
-    return supportsSyncHooks();
-  } catch {
-    return false;
-  }
 }
 
 function report(err: unknown): void {

@@ -7,12 +7,19 @@ import { EXAMPLE_APP as APP, useHarness } from '../utils/harness.js';
 
 const h = useHarness({ repo: true, homePrefix: 'memotel-logs-' });
 
-describe.each(nodeBinaries())('$label', ({ path: node }) => {
+// The example app is ESM and imports pino (CommonJS): patched as Node's ESM loader loads it,
+// with either preload, without a loader hook.
+const cases = nodeBinaries().flatMap(({ label, path }) =>
+  (['esm', 'cjs'] as const).map((register) => ({ label: `${label}, ${register} preload`, node: path, register })),
+);
+
+describe.each(cases)('$label', ({ node, register }) => {
   test("a log record's trace and span ids match the span of the same operation", async () => {
     const raw = 'log-session-9d2e';
     const r = await runFixture({
       script: APP,
       node,
+      register,
       args: ['capture', '--namespace', 'decisions', '--summary', 'logs lead to traces', '--repo', h.repo],
       env: {
         HOME: h.home.path,
