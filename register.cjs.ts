@@ -1,5 +1,7 @@
 // `node --require memotel/register.cjs app.js`, for setups that can only preload CommonJS.
-// ESM imports made right at startup may race the loader hook's setup; prefer --import.
-import { startFromPreloadCjs } from './src/sdk/preload.js';
+// Does what --import memotel/register does; the preload is synchronous, so memotel runs before the app.
+import { preflight } from './src/sdk/preflight.js';
+import { startFromPreload } from './src/sdk/preload.js';
 
-startFromPreloadCjs();
+const resolved = preflight();
+if (resolved) startFromPreload(resolved);

@@ -16,5 +16,7 @@ try {
   // Only a speed-up.
 }
 
-const { startFromPreloadEsm } = await import('./src/sdk/preload.js');
-await startFromPreloadEsm();
+// The configuration first: with OTEL_SDK_DISABLED=true the SDK is never loaded.
+const { preflight } = await import('./src/sdk/preflight.js');
+const resolved = preflight();
+if (resolved) (await import('./src/sdk/preload.js')).startFromPreload(resolved);

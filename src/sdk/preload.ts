@@ -8,52 +8,25 @@
 // startup on Node 20 (its loader thread) and ~10 ms on Node 24 (re-parsing the package).
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join, resolve } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { resolveConfig, type MemotelConfig, type Resolved } from '../config/index.js';
-import { running, startResolved } from './start.js';
+import type { MemotelConfig, Resolved } from '../config/index.js';
+import { startResolved } from './start.js';
+import { reportStartFailure } from './preflight.js';
 import { patchedBuiltins, patchedPackages } from './instrumentations.js';
 import { patchEsmImportsOfCommonJs } from './esm-cjs-imports.js';
 
-/** ESM preload: starts memotel before the app is imported. */
-export async function startFromPreloadEsm(): Promise<void> {
-  startFromPreload();
-}
-
-/** CommonJS preload (register.cjs): the same, synchronously. */
-export function startFromPreloadCjs(): void {
-  startFromPreload();
-}
-
-function startFromPreload(): void {
-  const resolved = preflight();
-  if (!resolved) return;
-  const { config } = resolved;
+/**
+ * Starts memotel for a preload entry that has run preflight(): before the app is loaded, then
+ * patches what the app may import.
+ */
+export function startFromPreload(resolved: Resolved): void {
   try {
     startResolved(resolved);
-    patchBuiltinsForEsm(config);
+    patchBuiltinsForEsm(resolved.config);
     const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
-    patchEsmImportsOfCommonJs(packageEntriesToHook(config, entry), entry);
+    patchEsmImportsOfCommonJs(packageEntriesToHook(resolved.config, entry), entry);
   } catch (err) {
-    report(err);
-  }
-}
-
-/** The configuration to start with, or undefined when there is nothing to start. */
-function preflight(): Resolved | undefined {
-  // Worker threads inherit --import through NODE_OPTIONS and execArgv; the main thread's SDK
-  // already sees their work, and a second SDK would export it twice.
-  if (!isMainThread || running()) return undefined;
-  try {
-    const resolved = resolveConfig(process.env);
-    if (resolved.config.disabled) {
-      startResolved(resolved); // records the disabled state, so a later start() agrees
-      return undefined;
-    }
-    return resolved;
-  } catch (err) {
-    report(err);
-    return undefined;
+    reportStartFailure(err);
   }
 }
 
@@ -88,12 +61,3 @@ function patchBuiltinsForEsm(config: MemotelConfig): void {
   diag.debug(`patched built-ins for ESM: ${builtins.join(', ')}`);
 }
 
-function report(err: unknown): void {
-  try {
-    process.stderr.write(
-      `memotel error: could not start; the app runs without telemetry: ${(err as Error)?.stack ?? err}\n`,
-    );
-  } catch {
-    // nothing left to tell
-  }
-}

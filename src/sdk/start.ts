@@ -34,6 +34,9 @@ import { StoreWriter } from '../store/writer.js';
 import { dropCounter, pipelineStats, registerPipelineMetrics } from './pipeline-stats.js';
 import { scheduleRuntimeMetrics } from './runtime-metrics.js';
 import { VERSION } from '../version.js';
+import { inertHandle, running, setRunning } from './running.js';
+
+export { running } from './running.js';
 
 export interface StartOptions {
   /** Environment to read configuration from (default: process.env). */
@@ -54,8 +57,6 @@ export interface MemotelHandle {
   shutdown(): Promise<void>;
 }
 
-const RUNNING = Symbol.for('memotel.sdk');
-type Global = Record<symbol, MemotelHandle | undefined>;
 
 /** Starts memotel once per process; later calls return the running instance. */
 export function start(options: StartOptions = {}): MemotelHandle {
@@ -64,7 +65,7 @@ export function start(options: StartOptions = {}): MemotelHandle {
 
 /** start(), for a caller (the preload) that has resolved the configuration already. */
 export function startResolved(resolved: Resolved | undefined, options: StartOptions = {}): MemotelHandle {
-  const existing = (globalThis as Global)[RUNNING];
+  const existing = running();
   if (existing) {
     diag.debug('memotel is already started in this process; not starting it again');
     return { ...existing, started: false };
@@ -76,7 +77,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
   }
   if (config.disabled) {
     const handle = inertHandle(config);
-    (globalThis as Global)[RUNNING] = handle;
+    setRunning(handle);
     return handle;
   }
 
@@ -167,7 +168,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
   const lifecycle: Lifecycle | undefined =
     options.handleExit === false ? undefined : installLifecycle(handle, config.shutdownTimeoutMillis);
 
-  (globalThis as Global)[RUNNING] = handle;
+  setRunning(handle);
   diag.debug(
     `memotel ${VERSION} started: traces→${config.exporters.traces.join(',') || 'none'} (${config.exporterReason.traces}), ` +
       `metrics→${config.exporters.metrics.join(',') || 'none'}, logs→${config.exporters.logs.join(',') || 'none'}, ` +
@@ -193,14 +194,6 @@ function withoutDiagOverride<T>(construct: () => T): T {
   }
 }
 
-/** The running handle, if memotel was started in this process. */
-export function running(): MemotelHandle | undefined {
-  return (globalThis as Global)[RUNNING];
-}
-
-function inertHandle(config: MemotelConfig): MemotelHandle {
-  return { config, started: false, instrumentations: [], forceFlush: async () => {}, shutdown: async () => {} };
-}
 
 /** The global API providers are proxies; flush the real delegate. */
 function unwrapProxy(p: { forceFlush?: () => Promise<unknown>; getDelegate?: () => unknown }) {
