@@ -18,7 +18,7 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
   for (const summary of ['Export over OTLP gRPC by default', 'Hooks answer on stdout only', 'Recall uses cosine similarity']) {
     execFileSync(process.execPath, [app, 'capture', '--namespace', 'decisions', '--summary', summary, '--repo', repo]);
   }
-  const receiver = await startReceiver({ http: false });
+  const receiver = await startReceiver();
   const event = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'bench-session', prompt: 'how do hooks answer?' });
   const base = { HOME: work, MEMOTEL_SESSION_SALT: 'bench' };
   const args = ['hook', '--repo', repo];
@@ -44,15 +44,24 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
           env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl },
           node: node.path,
         },
+        {
+          // Not a target: the same export over http/protobuf, which needs no gRPC client.
+          label: 'direct-http',
+          args: ['--import', join(root, 'register.js'), app, ...args],
+          env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+          node: node.path,
+        },
       ];
       const runs = await interleaved(variants, rounds, work, event);
       const bare = summary(runs.get('bare')!).wallMs;
       const store = summary(runs.get('store')!).wallMs;
       const direct = summary(runs.get('direct')!).wallMs;
+      const directHttp = summary(runs.get('direct-http')!).wallMs;
       console.log(`\nhook process end to end, ${node.label}: UserPromptSubmit with a recall (median of ${rounds}, interleaved)`);
       console.log(`  bare                     ${fmt(bare).padStart(5)} ms`);
       console.log(`  memotel, local store     ${fmt(store).padStart(5)} ms  +${fmt(((store - bare) / bare) * 100)}% (target <= 25%)`);
       console.log(`  memotel, OTLP gRPC       ${fmt(direct).padStart(5)} ms  +${fmt(((direct - bare) / bare) * 100)}% (target <= 60%)`);
+      console.log(`  memotel, OTLP http/proto ${fmt(directHttp).padStart(5)} ms  +${fmt(((directHttp - bare) / bare) * 100)}% (for comparison: no gRPC client to load)`);
       results[`${node.label} store`] = (store - bare) / bare;
       results[`${node.label} direct`] = (direct - bare) / bare;
     }
