@@ -1,4 +1,5 @@
 // Starting memotel in code: start(), forceFlush(), shutdown() from the `memotel` package.
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { startReceiver, type Receiver } from '../utils/otlp-receiver.js';
 import { runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
@@ -35,4 +36,22 @@ test('start() after the preload returns the running SDK instead of starting a se
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout)).toEqual({ started: false });
   expect(receiver.spans().filter((s) => s.name === 'started in code')).toHaveLength(1);
+});
+
+test("the handle lists the process's instrumentations; one turned off and on again at runtime records only while on", async () => {
+  const repo = await tempDir('memotel-api-repo-');
+  try {
+    execFileSync('git', ['init', '-q', repo.path]);
+    execFileSync('git', ['-C', repo.path, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'init']);
+    const r = await runFixture({
+      script: 'toggle-instrumentation.mjs',
+      env: { HOME: home.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl, REPO: repo.path },
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expect.arrayContaining(['memotel/instrumentation-git', 'memotel/instrumentation-capture']));
+    const gitSpans = receiver.spans().filter((s) => s.name === 'git rev-parse');
+    expect(gitSpans).toHaveLength(1); // the run made while it was on
+  } finally {
+    await repo.cleanup();
+  }
 });
