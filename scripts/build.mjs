@@ -177,6 +177,9 @@ await build({
   ...common,
   format: 'cjs',
   outfile: 'register.cjs',
+  // import() of built-ins (the OTLP HTTP transport's) becomes require(): on Node 20 this file runs
+  // through vm.Script (src/sdk/code-cache.ts), where import() needs an experimental option.
+  supported: { 'dynamic-import': false },
   // import.meta.url locates node_modules for lazily required packages.
   define: { 'import.meta.url': '__memotelImportMetaUrl' },
   banner: { js: "const __memotelImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
