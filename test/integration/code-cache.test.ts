@@ -1,12 +1,13 @@
 // The preload's own code cache on Node versions without module.enableCompileCache (Node 20):
 // written once, used afterwards, and never a reason for a failed or noisy start.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { nodeBinaries, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
 
-const hasBuiltInCache = typeof (await import('node:module')).default.enableCompileCache === 'function';
+const hasBuiltInCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 let home: TempDir;
 beforeEach(async () => {
