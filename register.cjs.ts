@@ -1,7 +1,7 @@
 // `node --require memotel/register.cjs app.js`, for setups that can only preload CommonJS.
 // Does what --import memotel/register does; the preload is synchronous, so memotel runs before the app.
 import { preflight } from './src/sdk/preflight.js';
-import { startFromPreload } from './src/sdk/preload.js';
+import { loadSdk } from './src/sdk/load-sdk.js';
 
 const resolved = preflight();
-if (resolved) startFromPreload(resolved);
+if (resolved) loadSdk(new URL('./dist/bundle/sdk.cjs', import.meta.url)).startFromPreload(resolved);

@@ -173,18 +173,20 @@ await build({
   },
   banner: { js: esmBanner },
 });
-await build({
+// The CommonJS builds: the SDK as one file (every entry point loads it through memotel's code
+// cache, src/sdk/code-cache.ts) and the --require entry.
+const cjs = {
   ...common,
   format: 'cjs',
-  outfile: 'register.cjs',
-  // import() of built-ins (the OTLP HTTP transport's) becomes require(): on Node 20 this file runs
-  // through vm.Script (src/sdk/code-cache.ts), where import() needs an experimental option.
+  // import() of built-ins (the OTLP HTTP transport's) becomes require(): sdk.cjs runs through
+  // vm.Script, where import() would need an experimental option.
   supported: { 'dynamic-import': false },
   // import.meta.url locates node_modules for lazily required packages.
   define: { 'import.meta.url': '__memotelImportMetaUrl' },
   banner: { js: "const __memotelImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  entryPoints: ['register.cjs.ts'],
-});
+};
+await build({ ...cjs, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'] });
+await build({ ...cjs, outfile: 'register.cjs', entryPoints: ['register.cjs.ts'] });
 try { await chmod('dist/bundle/cli.js', 0o755); } catch {}
 
 async function optional(name, file) {

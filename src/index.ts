@@ -1,5 +1,8 @@
 // memotel's public API, for starting in code instead of (or as well as) the preload.
-import { running, start as startSdk, type MemotelHandle, type StartOptions } from './sdk/start.js';
+// The SDK itself is loaded only by start(), and only when no copy of it is running yet.
+import type { MemotelHandle, StartOptions } from './sdk/start.js';
+import { running } from './sdk/running.js';
+import { loadSdk } from './sdk/load-sdk.js';
 
 export type { MemotelHandle, StartOptions } from './sdk/start.js';
 export type { MemotelConfig } from './config/index.js';
@@ -9,7 +12,9 @@ export { withSession, currentRawSessionId } from './processors/session-context.j
 
 /** Starts memotel (once per process; later calls return the running instance). */
 export function start(options?: StartOptions): MemotelHandle {
-  return startSdk(options);
+  const existing = running();
+  if (existing) return { ...existing, started: false };
+  return loadSdk(new URL('./sdk.cjs', import.meta.url)).start(options);
 }
 
 /** Flushes all pending telemetry. Resolves when done; never rejects. */
