@@ -7,4 +7,4 @@ import { preflight } from './src/sdk/preflight.js';
 import { loadSdk } from './src/sdk/load-sdk.js';
 
 const resolved = preflight();
-if (resolved) loadSdk(new URL('./dist/bundle/sdk.cjs', import.meta.url)).startFromPreload(resolved);
+if (resolved) loadSdk(new URL('./dist/bundle/sdk.cjs', import.meta.url), resolved.config).startFromPreload(resolved);

@@ -6,7 +6,9 @@ import { loadSdk } from './sdk/load-sdk.js';
 
 export type { MemotelHandle, StartOptions } from './sdk/start.js';
 export type { MemotelConfig } from './config/index.js';
-export { resolveConfig } from './config/index.js';
+import { resolveConfig } from './config/index.js';
+
+export { resolveConfig };
 export { VERSION } from './version.js';
 export { withSession, currentRawSessionId } from './processors/session-context.js';
 
@@ -14,7 +16,8 @@ export { withSession, currentRawSessionId } from './processors/session-context.j
 export function start(options?: StartOptions): MemotelHandle {
   const existing = running();
   if (existing) return { ...existing, started: false };
-  return loadSdk(new URL('./sdk.cjs', import.meta.url)).start(options);
+  const { config } = resolveConfig(options?.env ?? process.env, {});
+  return loadSdk(new URL('./sdk.cjs', import.meta.url), config).start(options);
 }
 
 /** Flushes all pending telemetry. Resolves when done; never rejects. */

@@ -31,33 +31,55 @@ export function codeCacheDir(): string {
 /**
  * Loads a CommonJS file (memotel's SDK bundle) once per process, like require() would, through
  * the code cache unless NODE_DISABLE_COMPILE_CACHE is set (the switch of Node's own cache).
+ * `variant` names the kind of process (a letters-and-+ word): each kind has a cache of its own.
  */
-export function requireWithCodeCache<T>(file: string, cacheDir = codeCacheDir()): T {
+export function requireWithCodeCache<T>(file: string, variant: string, cacheDir = codeCacheDir()): T {
   const loaded = (globalThis as Record<symbol, Map<string, unknown> | undefined>)[LOADED] ??= new Map();
   if (!loaded.has(file)) {
-    loaded.set(file, process.env.NODE_DISABLE_COMPILE_CACHE ? createRequire(file)(file) : runWithCodeCache(file, cacheDir));
+    loaded.set(file, process.env.NODE_DISABLE_COMPILE_CACHE ? createRequire(file)(file) : runWithCodeCache(file, variant, cacheDir));
   }
   return loaded.get(file) as T;
 }
 
 const LOADED = Symbol.for('memotel.code-cache.loaded');
+const FEATURES = Symbol.for('memotel.code-cache.features');
 
-function runWithCodeCache(file: string, cacheDir: string): unknown {
+/**
+ * Marks a part of the SDK that loads only when needed (an OTLP exporter) as used by this
+ * process. A cache written by a process that did not use it is extended at this one's exit, so
+ * the cache comes to cover what the processes of this machine use.
+ */
+export function usedCodeCacheFeature(name: string): void {
+  const g = globalThis as Record<symbol, Set<string> | undefined>;
+  (g[FEATURES] ??= new Set()).add(name);
+}
+
+function usedFeatures(): Set<string> {
+  return (globalThis as Record<symbol, Set<string> | undefined>)[FEATURES] ?? new Set();
+}
+
+function runWithCodeCache(file: string, variant: string, cacheDir: string): unknown {
   const source = fs.readFileSync(file, 'utf8');
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
+  let cachedFeatures: string[] = [];
   try {
     const { size, mtimeMs } = fs.statSync(file);
-    cacheFile = join(cacheDir, `${cachePrefix(file)}${VERSION}-${size}-${Math.trunc(mtimeMs)}.v8cache`);
+    cacheFile = join(cacheDir, `${cachePrefix(file)}${variant}-${VERSION}-${size}-${Math.trunc(mtimeMs)}.v8cache`);
     cachedData = fs.readFileSync(cacheFile);
+    cachedFeatures = JSON.parse(fs.readFileSync(`${cacheFile}.json`, 'utf8')).features ?? [];
   } catch {
-    // No cache yet.
+    // No cache yet (or no record of what it covers).
   }
   // The bundle is built without import() (scripts/build.mjs), so no importModuleDynamically.
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+  if (cacheFile) {
     const target = cacheFile;
-    process.once('exit', () => writeCache(target, cachePrefix(file), script));
+    const accepted = cachedData !== undefined && !script.cachedDataRejected;
+    process.once('exit', () => {
+      const features = new Set([...(accepted ? cachedFeatures : []), ...usedFeatures()]);
+      if (!accepted || features.size > cachedFeatures.length) writeCache(target, `${cachePrefix(file)}${variant}-`, script, [...features]);
+    });
   }
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
@@ -66,23 +88,27 @@ function runWithCodeCache(file: string, cacheDir: string): unknown {
   return module.exports;
 }
 
-function writeCache(file: string, prefix: string, script: vm.Script): void {
+function writeCache(file: string, prefix: string, script: vm.Script, features: string[]): void {
   try {
     fs.mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
+    // Holds the functions compiled so far: those read from the old cache and those this
+    // process compiled itself.
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file);
+    fs.writeFileSync(tmp, JSON.stringify({ features }) + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, `${file}.json`);
     // Caches of older builds of the file (memotel upgrades) for this Node version go.
     for (const name of fs.readdirSync(dirname(file))) {
-      if (name.startsWith(prefix) && name.endsWith('.v8cache') && name !== basename(file)) fs.rmSync(join(dirname(file), name), { force: true });
+      if (name.startsWith(prefix) && !name.startsWith(basename(file))) fs.rmSync(join(dirname(file), name), { force: true });
     }
   } catch {
     // Only a speed-up.
   }
 }
 
-/** One cache per file name, Node version and architecture; memotel's version, the file's size
- * and mtime tell builds apart (npm gives every installed file the same mtime). */
+/** One cache per file name, Node version, architecture and variant; memotel's version, the
+ * file's size and mtime tell builds apart (npm gives every installed file the same mtime). */
 function cachePrefix(file: string): string {
   return `${basename(file)}-${process.version}-${process.arch}-`;
 }

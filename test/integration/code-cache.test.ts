@@ -35,7 +35,7 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     const first = await run();
     expect(first).toMatchObject({ code: 0, stdout: 'hello\n', stderr: '' });
     const [file] = cacheFiles();
-    expect(file).toMatch(/^sdk\.cjs-v\d+\.\d+\.\d+-\w+-\d+\.\d+\.\d+-\d+-\d+\.v8cache$/);
+    expect(file).toMatch(/^sdk\.cjs-v\d+\.\d+\.\d+-\w+-local-\d+\.\d+\.\d+-\d+-\d+\.v8cache$/);
     const written = readFileSync(join(cacheDir(), file));
 
     const second = await run();
@@ -52,6 +52,23 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     const r = await run();
     expect(r).toMatchObject({ code: 0, stdout: 'hello\n', stderr: '' });
     expect(readFileSync(join(cacheDir(), file)).length).toBeGreaterThan(1000);
+  });
+
+  test('processes configured to export differently keep separate caches', async () => {
+    await run(); // local store only
+    await run({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(cacheFiles().map((n) => n.split('-')[3]).sort()).toEqual(['grpc', 'local']);
+  });
+
+  test('a process that loads a part its cache lacks (the OTLP exporter) extends it', async () => {
+    // Nothing listens at this endpoint: exports fail, but the exporter is loaded when there is data.
+    const otlp = { HOME: home.path, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_EXPORTER_OTLP_TIMEOUT: '300' };
+    expect((await runFixture({ script: 'hello.mjs', node, env: otlp })).code).toBe(0); // no data: no exporter
+    const [file] = cacheFiles();
+    expect(JSON.parse(readFileSync(join(cacheDir(), `${file}.json`), 'utf8'))).toEqual({ features: [] });
+    expect((await runFixture({ script: 'start-in-code.mjs', node, env: otlp })).code).toBe(0); // one span
+    expect(cacheFiles()).toEqual([file]);
+    expect(JSON.parse(readFileSync(join(cacheDir(), `${file}.json`), 'utf8')).features).toEqual(['otlp-grpc']);
   });
 
   test('NODE_DISABLE_COMPILE_CACHE=1 turns it off', async () => {
