@@ -98,9 +98,13 @@ function writeCache(file: string, prefix: string, script: vm.Script, features: s
     fs.renameSync(tmp, file);
     fs.writeFileSync(tmp, JSON.stringify({ features }) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, `${file}.json`);
-    // Caches of older builds of the file (memotel upgrades) for this Node version go.
+    // Caches of older builds of this variant go (memotel upgrades), and any cache nobody has
+    // rewritten for a month (other Node versions, other variants): the directory stays small.
+    const monthAgo = Date.now() - 30 * 24 * 3600 * 1000;
     for (const name of fs.readdirSync(dirname(file))) {
-      if (name.startsWith(prefix) && !name.startsWith(basename(file))) fs.rmSync(join(dirname(file), name), { force: true });
+      if (name.startsWith(basename(file))) continue;
+      const full = join(dirname(file), name);
+      if (name.startsWith(prefix) || fs.statSync(full).mtimeMs < monthAgo) fs.rmSync(full, { force: true });
     }
   } catch {
     // Only a speed-up.

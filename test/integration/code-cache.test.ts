@@ -1,7 +1,8 @@
 // memotel's own code cache for its SDK bundle (src/sdk/code-cache.ts): written once, used
 // afterwards, and never a reason for a failed or noisy start. It caches memotel's file only:
 // the app's modules are compiled as Node would without memotel.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { nodeBinaries, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
@@ -69,6 +70,24 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     expect((await runFixture({ script: 'start-in-code.mjs', node, env: otlp })).code).toBe(0); // one span
     expect(cacheFiles()).toEqual([file]);
     expect(JSON.parse(readFileSync(join(cacheDir(), `${file}.json`), 'utf8')).features).toEqual(['otlp-grpc']);
+  });
+
+  test('writing a cache removes older builds of the same kind and caches unused for a month', async () => {
+    mkdirSync(cacheDir(), { recursive: true });
+    const version = execFileSync(node, ['-p', 'process.version + "-" + process.arch'], { encoding: 'utf8' }).trim();
+    const olderBuild = `sdk.cjs-${version}-local-0.0.1-1000-1.v8cache`;
+    const otherKindFresh = `sdk.cjs-${version}-grpc-0.0.1-1000-1.v8cache`;
+    const otherNodeStale = 'sdk.cjs-v18.0.0-x64-local-0.0.1-1000-1.v8cache';
+    for (const name of [olderBuild, otherKindFresh, otherNodeStale]) writeFileSync(join(cacheDir(), name), 'old');
+    const fortyDaysAgo = (Date.now() - 40 * 24 * 3600 * 1000) / 1000;
+    utimesSync(join(cacheDir(), otherNodeStale), fortyDaysAgo, fortyDaysAgo);
+
+    expect((await run()).code).toBe(0);
+    const left = cacheFiles();
+    expect(left).toContain(otherKindFresh);
+    expect(left).not.toContain(olderBuild);
+    expect(left).not.toContain(otherNodeStale);
+    expect(left).toHaveLength(2); // the new one and the other kind's
   });
 
   test('NODE_DISABLE_COMPILE_CACHE=1 turns it off', async () => {
