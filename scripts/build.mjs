@@ -164,7 +164,6 @@ await build({
   outdir: '.',
   chunkNames: 'dist/bundle/chunk-[hash]',
   entryPoints: {
-    register: 'register.ts',
     'dist/bundle/index': 'src/index.ts',
     'dist/bundle/memory': 'src/memory/index.ts',
     'dist/bundle/session': 'src/session.ts',
@@ -173,6 +172,10 @@ await build({
   },
   banner: { js: esmBanner },
 });
+// The --import entry as one file: every process that preloads memotel reads it, and one file
+// loads faster than an entry and the shared chunks it would import.
+await build({ ...common, format: 'esm', outfile: 'register.js', entryPoints: ['register.ts'], banner: { js: esmBanner } });
+
 // The CommonJS builds: the SDK as one file (every entry point loads it through memotel's code
 // cache, src/sdk/code-cache.ts) and the --require entry.
 const cjs = {
@@ -185,7 +188,9 @@ const cjs = {
   define: { 'import.meta.url': '__memotelImportMetaUrl' },
   banner: { js: "const __memotelImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
-await build({ ...cjs, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'] });
+await build({ ...cjs, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii' });
+// src/sdk/code-cache.ts reads it as latin1, which is only right for ASCII.
+if ((await readFile('dist/bundle/sdk.cjs')).some((byte) => byte > 0x7f)) throw new Error('dist/bundle/sdk.cjs must be ASCII');
 await build({ ...cjs, outfile: 'register.cjs', entryPoints: ['register.cjs.ts'] });
 try { await chmod('dist/bundle/cli.js', 0o755); } catch {}
 

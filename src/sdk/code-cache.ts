@@ -59,7 +59,9 @@ function usedFeatures(): Set<string> {
 }
 
 function runWithCodeCache(file: string, variant: string, cacheDir: string): unknown {
-  const source = fs.readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild escapes the rest; scripts/build.mjs checks), and decoding
+  // ASCII as latin1 is the same string, faster than UTF-8 (~2 ms on 1.4 MB here).
+  const source = fs.readFileSync(file, 'latin1');
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   let cachedFeatures: string[] = [];
