@@ -31,18 +31,20 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
   try {
     for (const node of nodes) {
       const variants: Variant[] = [
-        { label: 'bare', args: [app, ...args], env: base, node: node.path },
+        { label: 'bare', args: [app, ...args], env: base, node: node.path, rss: false },
         {
           label: 'store',
           args: ['--import', join(root, 'register.js'), app, ...args],
           env: { ...base, MEMOTEL_STORE_DIR: join(work, 'store') },
           node: node.path,
+          rss: false,
         },
         {
           label: 'direct',
           args: ['--import', join(root, 'register.js'), app, ...args],
           env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl },
           node: node.path,
+          rss: false,
         },
         {
           // Not a target: the same export over http/protobuf, which needs no gRPC client.
@@ -50,6 +52,7 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
           args: ['--import', join(root, 'register.js'), app, ...args],
           env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
           node: node.path,
+          rss: false,
         },
       ];
       const runs = await interleaved(variants, rounds, work, event);

@@ -7,6 +7,9 @@ export interface Variant {
   args: string[];
   env?: Record<string, string>;
   node?: string;
+  /** Peak RSS through GNU time (default true). Off where only wall time matters: the wrapper
+   * adds a few ms to every run, which would inflate a ratio's denominator. */
+  rss?: boolean;
 }
 
 export interface Sample {
@@ -19,7 +22,7 @@ const GNU_TIME = '/usr/bin/time';
 /** Runs one process; wall time from spawn to exit, peak RSS from GNU time when installed. */
 export function runOnce(v: Variant, cwd: string, stdin?: string): Promise<Sample> {
   const node = v.node ?? process.execPath;
-  const useTime = existsSync(GNU_TIME);
+  const useTime = v.rss !== false && existsSync(GNU_TIME);
   const [cmd, args] = useTime ? [GNU_TIME, ['-f', '__RSS__%M', node, ...v.args]] : [node, v.args];
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -42,6 +45,8 @@ export function runOnce(v: Variant, cwd: string, stdin?: string): Promise<Sample
   });
 }
 
+const SETTLE_MS = 100;
+
 /** Runs the variants interleaved (A B C A B C ...) so drift affects all alike. */
 export async function interleaved(
   variants: Variant[],
@@ -52,7 +57,12 @@ export async function interleaved(
   const out = new Map(variants.map((v) => [v.label, [] as Sample[]]));
   for (const v of variants) await runOnce(v, cwd, stdin); // warm the page cache
   for (let i = 0; i < rounds; i++) {
-    for (const v of variants) out.get(v.label)!.push(await runOnce(v, cwd, stdin));
+    for (const v of variants) {
+      // A pause between runs: a receiver in this process (or the kernel) may still be busy with
+      // the previous run's export, which would slow whichever variant runs next.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      out.get(v.label)!.push(await runOnce(v, cwd, stdin));
+    }
   }
   return out;
 }

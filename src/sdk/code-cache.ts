@@ -8,14 +8,14 @@
 // enabling Node's cache would cache the app's modules as well. This one touches memotel's own
 // file only and produces its cache at the first process's exit, after startup and export have
 // run, so it holds every function those needed. Hook process of the example app, store mode,
-// 2-core dev machine (`npm run bench -- hook`): Node 20 +73 % → +39 % over bare, Node 24
-// +45 % (ESM build with Node's compile cache) → +25 %.
+// 2-core dev machine (`npm run bench -- hook`): Node 20 +73 % → ~+37 % over bare, Node 24
+// +45 % (ESM build with Node's compile cache) → ~+30 %.
 //
 // Safety: V8 checks a cache against the source length and its own version and flags and rejects
-// a mismatch (then it compiles as usual and the cache is rewritten); the cache's name carries the
-// Node version, memotel's version and the file's size and mtime. The cache is written to a temporary file and
-// renamed, so concurrent processes never read a partial one. Any error means no cache, never
-// a failed start.
+// a mismatch (then it compiles as usual and the cache is rewritten); the cache's name carries
+// the Node version, memotel's version and the file's size and mtime. The cache is written to a
+// temporary file and renamed, so concurrent processes never read a partial one. Any error means
+// no cache, never a failed start.
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -45,9 +45,10 @@ const LOADED = Symbol.for('memotel.code-cache.loaded');
 const FEATURES = Symbol.for('memotel.code-cache.features');
 
 /**
- * Marks a part of the SDK that loads only when needed (an OTLP exporter) as used by this
- * process. A cache written by a process that did not use it is extended at this one's exit, so
- * the cache comes to cover what the processes of this machine use.
+ * Marks a path through the SDK that only some processes take (exporting a signal to a
+ * destination: its encoder, and for OTLP the client) as taken by this one. A cache written by a
+ * process that did not take it is extended at this one's exit, so each kind's cache comes to
+ * cover what its processes run, whichever of them ran first.
  */
 export function usedCodeCacheFeature(name: string): void {
   const g = globalThis as Record<symbol, Set<string> | undefined>;

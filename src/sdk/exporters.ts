@@ -16,6 +16,7 @@ import { StoreWriter } from '../store/writer.js';
 import { pipelineStats } from './pipeline-stats.js';
 import { StderrLogExporter, StderrMetricExporter, StderrSpanExporter } from './console.js';
 import { exitSpool } from './exit-spool.js';
+import { usedCodeCacheFeature } from './code-cache.js';
 
 type Item = ReadableSpan | ReadableLogRecord | ResourceMetrics;
 interface AnyExporter<T> {
@@ -50,6 +51,8 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
     const count = countOf(items as Item[] | ResourceMetrics);
     // Nothing to send: do not create (load) an exporter for it.
     if (count === 0) return done({ code: ExportResultCode.SUCCESS });
+    // The code cache comes to hold the export paths this kind of process uses.
+    usedCodeCacheFeature(`${this.signal}:${this.destination}`);
     const finish = (r: ExportResult) => {
       pipelineStats().record(this.signal, this.destination, count, r);
       if (Array.isArray(items)) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);

@@ -16,7 +16,6 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { OtlpSignalConfig } from '../config/index.js';
-import { usedCodeCacheFeature } from './code-cache.js';
 
 function compression(c: OtlpSignalConfig): CompressionAlgorithm {
   return c.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
@@ -33,14 +32,12 @@ function httpOptions(c: OtlpSignalConfig) {
 }
 
 export function createTraceExporter(c: OtlpSignalConfig): SpanExporter {
-  usedCodeCacheFeature(`otlp-${c.protocol}`);
   if (c.protocol === 'grpc') return new GrpcTraceExporter(grpcOptions(c));
   if (c.protocol === 'http/json') return new JsonTraceExporter(httpOptions(c));
   return new ProtoTraceExporter(httpOptions(c));
 }
 
 export function createMetricExporter(c: OtlpSignalConfig): PushMetricExporter {
-  usedCodeCacheFeature(`otlp-${c.protocol}`);
   const temporality = { temporalityPreference: AggregationTemporalityPreference.CUMULATIVE };
   if (c.protocol === 'grpc') return new GrpcMetricExporter({ ...grpcOptions(c), ...temporality });
   if (c.protocol === 'http/json') return new JsonMetricExporter({ ...httpOptions(c), ...temporality });
@@ -48,7 +45,6 @@ export function createMetricExporter(c: OtlpSignalConfig): PushMetricExporter {
 }
 
 export function createLogExporter(c: OtlpSignalConfig): LogRecordExporter {
-  usedCodeCacheFeature(`otlp-${c.protocol}`);
   if (c.protocol === 'grpc') return new GrpcLogExporter(grpcOptions(c));
   if (c.protocol === 'http/json') return new JsonLogExporter(httpOptions(c));
   return new ProtoLogExporter(httpOptions(c));
