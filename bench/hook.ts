@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from '../test/utils/otlp-receiver.js';
-import { fmt, freshIdentity, interleaved, summary, type Variant } from './lib.js';
+import { fmt, freshIdentity, interleaved, quantile, summary, type Variant } from './lib.js';
 
 export async function hookBench(root: string, rounds: number): Promise<Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'memotel-hook-bench-'));
@@ -56,17 +56,25 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
         },
       ];
       const runs = await interleaved(variants, rounds, work, event);
-      const bare = summary(runs.get('bare')!).wallMs;
-      const store = summary(runs.get('store')!).wallMs;
-      const direct = summary(runs.get('direct')!).wallMs;
-      const directHttp = summary(runs.get('direct-http')!).wallMs;
-      console.log(`\nhook process end to end, ${node.label}: UserPromptSubmit with a recall (median of ${rounds}, interleaved)`);
-      console.log(`  bare                     ${fmt(bare).padStart(5)} ms`);
-      console.log(`  memotel, local store     ${fmt(store).padStart(5)} ms  +${fmt(((store - bare) / bare) * 100)}% (target <= 25%)`);
-      console.log(`  memotel, OTLP gRPC       ${fmt(direct).padStart(5)} ms  +${fmt(((direct - bare) / bare) * 100)}% (target <= 60%)`);
-      console.log(`  memotel, OTLP http/proto ${fmt(directHttp).padStart(5)} ms  +${fmt(((directHttp - bare) / bare) * 100)}% (for comparison: no gRPC client to load)`);
-      results[`${node.label} store`] = (store - bare) / bare;
-      results[`${node.label} direct`] = (direct - bare) / bare;
+      const wall = (label: string) => runs.get(label)!.map((r) => r.wallMs);
+      const bareRuns = wall('bare');
+      // Each round ran the variants back to back: the median of per-round ratios, with its
+      // interquartile range, is steadier here than a ratio of medians.
+      const overhead = (label: string) => {
+        const ratios = wall(label).map((ms, i) => ms / bareRuns[i]! - 1);
+        return { median: quantile(ratios, 0.5), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
+      };
+      const line = (name: string, label: string, note: string) => {
+        const o = overhead(label);
+        const pct = (x: number) => `${x >= 0 ? '+' : ''}${fmt(x * 100)}%`;
+        console.log(`  ${name.padEnd(24)} ${fmt(summary(runs.get(label)!).wallMs).padStart(5)} ms  ${pct(o.median)} (IQR ${pct(o.q1)}..${pct(o.q3)}) ${note}`);
+        return o.median;
+      };
+      console.log(`\nhook process end to end, ${node.label}: UserPromptSubmit with a recall (${rounds} rounds, interleaved; overhead = median of per-round ratios)`);
+      console.log(`  bare                     ${fmt(summary(runs.get('bare')!).wallMs).padStart(5)} ms`);
+      results[`${node.label} store`] = line('memotel, local store', 'store', '(target <= +25%)');
+      results[`${node.label} direct`] = line('memotel, OTLP gRPC', 'direct', '(target <= +60%)');
+      line('memotel, OTLP http/proto', 'direct-http', '(for comparison: no gRPC client to load)');
     }
     return results;
   } finally {

@@ -18,7 +18,7 @@ if (want('memory')) memoryOpsBench(root, rounds);
 if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_BLOCKS ?? 16));
 if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
-if (want('hook')) await hookBench(root, rounds);
+if (want('hook')) await hookBench(root, Math.max(rounds, 20));
 if (want('index')) {
   // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
   console.log('\nvector index');
