@@ -1,7 +1,8 @@
 // memotel's public API, for starting in code instead of (or as well as) the preload.
 // The SDK itself is loaded only by start(), and only when no copy of it is running yet.
 import type { MemotelHandle, StartOptions } from './sdk/start.js';
-import { running } from './sdk/running.js';
+import { inertHandle, running } from './sdk/running.js';
+import { reportStartFailure } from './sdk/preflight.js';
 import { loadSdk } from './sdk/load-sdk.js';
 
 export type { MemotelHandle, StartOptions } from './sdk/start.js';
@@ -17,7 +18,12 @@ export function start(options?: StartOptions): MemotelHandle {
   const existing = running();
   if (existing) return { ...existing, started: false };
   const { config } = resolveConfig(options?.env ?? process.env, {});
-  return loadSdk(new URL('./sdk.cjs', import.meta.url), config).start(options);
+  try {
+    return loadSdk(new URL('./sdk.cjs', import.meta.url), config).start(options);
+  } catch (err) {
+    reportStartFailure(err); // the app runs without telemetry
+    return inertHandle(config);
+  }
 }
 
 /** Flushes all pending telemetry. Resolves when done; never rejects. */

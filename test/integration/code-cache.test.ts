@@ -1,11 +1,12 @@
 // memotel's own code cache for its SDK bundle (src/sdk/code-cache.ts): written once, used
 // afterwards, and never a reason for a failed or noisy start. It caches memotel's file only:
 // the app's modules are compiled as Node would without memotel.
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { nodeBinaries, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
+import { nodeBinaries, PROJECT_ROOT, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
 
 let home: TempDir;
 beforeEach(async () => {
@@ -105,4 +106,24 @@ const binaries = nodeBinaries();
     expect(r.code).toBe(0);
   }
   expect(cacheFiles()).toHaveLength(binaries.length);
+});
+
+test('a missing or broken SDK file costs the app nothing but one line on stderr', async () => {
+  // register.js is self-contained: a copy beside a broken dist/bundle/sdk.cjs.
+  const dir = await tempDir('memotel-broken-sdk-');
+  try {
+    copyFileSync(join(PROJECT_ROOT, 'register.js'), join(dir.path, 'register.js'));
+    mkdirSync(join(dir.path, 'dist', 'bundle'), { recursive: true });
+    writeFileSync(join(dir.path, 'dist', 'bundle', 'sdk.cjs'), "throw new Error('broken build');\n");
+    const r = await runFixture({
+      script: 'hello.mjs',
+      register: 'none',
+      env: { HOME: home.path, NODE_OPTIONS: `--import ${pathToFileURL(join(dir.path, 'register.js')).href}` },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('hello\n');
+    expect(r.stderr).toMatch(/^memotel error: could not start; the app runs without telemetry: Error: broken build/);
+  } finally {
+    await dir.cleanup();
+  }
 });
