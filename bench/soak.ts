@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity } from './lib.js';
+import { freshIdentity, median } from './lib.js';
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -20,14 +20,45 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+interface SoakResult {
+  requests: number;
+  samples: Array<[number, number]>;
+}
+
+/**
+ * The same load twice, bare and under memotel: the memory service itself grows (every tenth
+ * request stores a memory, and its index lives in memory), so memotel's share is the
+ * difference between the two runs' growth.
+ */
 export async function soakBench(root: string, seconds: number): Promise<void> {
+  const bare = await soakRun(root, seconds, false);
+  const withMemotel = await soakRun(root, seconds, true);
+  console.log(`\nsoak: serve under load for ${seconds} s, bare and then with memotel and the collector down`);
+  // Single RSS samples swing by ±20 MB with the garbage collector: compare the medians of the
+  // first and last quarters of the samples after warm-up.
+  const growth = (r: SoakResult, label: string) => {
+    const warm = r.samples.filter(([t]) => t >= Math.min(60, seconds / 3)).map(([, m]) => m);
+    const quarter = Math.max(3, Math.floor(warm.length / 4));
+    const first = median(warm.slice(0, quarter));
+    const last = median(warm.slice(-quarter));
+    console.log(`  ${label.padEnd(8)} ${r.requests} requests; RSS (MB) every 5 s: ${r.samples.map(([, m]) => m.toFixed(0)).join(' ')}`);
+    console.log(`  ${''.padEnd(8)} after warm-up, median of the first and last quarters: ${first.toFixed(1)} → ${last.toFixed(1)} MB (${(last - first).toFixed(1)} MB), peak ${Math.max(...warm).toFixed(1)} MB`);
+    return last - first;
+  };
+  const appGrowth = growth(bare, 'bare');
+  const memotelGrowth = growth(withMemotel, 'memotel');
+  console.log(`  memotel's own growth: ${(memotelGrowth - appGrowth).toFixed(1)} MB (memotel's growth minus the bare app's)`);
+}
+
+async function soakRun(root: string, seconds: number, memotel: boolean): Promise<SoakResult> {
+
   const work = mkdtempSync(join(tmpdir(), 'memotel-soak-'));
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', repo]);
   freshIdentity(repo);
   execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
   const dead = await closedPort();
-  const child = spawn(process.execPath, ['--import', join(root, 'register.js'), join(root, 'examples/memory-app/app.mjs'), 'serve', '--port', '0', '--repo', repo], {
+  const child = spawn(process.execPath, [...(memotel ? ['--import', join(root, 'register.js')] : []), join(root, 'examples/memory-app/app.mjs'), 'serve', '--port', '0', '--repo', repo], {
     env: {
       PATH: process.env.PATH,
       HOME: work,
@@ -74,11 +105,5 @@ export async function soakBench(root: string, seconds: number): Promise<void> {
   await new Promise((r) => child.on('exit', r));
   rmSync(work, { recursive: true, force: true });
 
-  const warm = samples.filter(([t]) => t >= Math.min(60, seconds / 3));
-  const first = warm[0]?.[1] ?? NaN;
-  const last = warm.at(-1)?.[1] ?? NaN;
-  const peak = Math.max(...warm.map(([, m]) => m));
-  console.log(`\nsoak: serve under load for ${seconds} s with the collector down (${requests} requests)`);
-  console.log(`  RSS (MB) every 5 s: ${samples.map(([, m]) => m.toFixed(0)).join(' ')}`);
-  console.log(`  after warm-up: first ${first.toFixed(1)} MB, last ${last.toFixed(1)} MB, peak ${peak.toFixed(1)} MB, growth ${(last - first).toFixed(1)} MB`);
+  return { requests, samples };
 }
