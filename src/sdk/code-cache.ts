@@ -114,8 +114,20 @@ function writeCache(file: string, prefix: string, script: vm.Script, features: s
   }
 }
 
-/** One cache per file name, Node version, architecture and variant; memotel's version, the
- * file's size and mtime tell builds apart (npm gives every installed file the same mtime). */
+/**
+ * One cache per file name, Node version, architecture, Node/V8 options and variant; memotel's
+ * version, the file's size and mtime tell builds apart (npm gives every installed file the same
+ * mtime). V8 rejects a cache made under other flags (--max-old-space-size, --stack-size...), so
+ * processes started with different options keep separate caches instead of rewriting one.
+ */
 function cachePrefix(file: string): string {
-  return `${basename(file)}-${process.version}-${process.arch}-`;
+  return `${basename(file)}-${process.version}-${process.arch}-${optionsHash()}-`;
+}
+
+/** FNV-1a of the process's Node options, in hex (v8.cachedDataVersionTag() would cost ~3 ms). */
+function optionsHash(): string {
+  const options = `${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }

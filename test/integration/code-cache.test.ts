@@ -1,7 +1,7 @@
 // memotel's own code cache for its SDK bundle (src/sdk/code-cache.ts): written once, used
 // afterwards, and never a reason for a failed or noisy start. It caches memotel's file only:
 // the app's modules are compiled as Node would without memotel.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
     const first = await run();
     expect(first).toMatchObject({ code: 0, stdout: 'hello\n', stderr: '' });
     const [file] = cacheFiles();
-    expect(file).toMatch(/^sdk\.cjs-v\d+\.\d+\.\d+-\w+-local-\d+\.\d+\.\d+-\d+-\d+\.v8cache$/);
+    expect(file).toMatch(/^sdk\.cjs-v\d+\.\d+\.\d+-\w+-[0-9a-f]{8}-local-\d+\.\d+\.\d+-\d+-\d+\.v8cache$/);
     const written = readFileSync(join(cacheDir(), file));
 
     const second = await run();
@@ -59,7 +59,18 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
   test('processes configured to export differently keep separate caches', async () => {
     await run(); // local store only
     await run({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
-    expect(cacheFiles().map((n) => n.split('-')[3]).sort()).toEqual(['grpc', 'local']);
+    expect(cacheFiles().map((n) => n.split('-')[4]).sort()).toEqual(['grpc', 'local']);
+  });
+
+  test('processes started with other V8 flags keep a cache of their own instead of rewriting one', async () => {
+    await run();
+    await run({ NODE_OPTIONS: '--max-old-space-size=512' }); // V8 would reject the first cache
+    const files = cacheFiles();
+    expect(files).toHaveLength(2);
+    const before = files.map((n) => readFileSync(join(cacheDir(), n)));
+    await run();
+    await run({ NODE_OPTIONS: '--max-old-space-size=512' });
+    expect(cacheFiles().map((n) => readFileSync(join(cacheDir(), n)))).toEqual(before); // both accepted
   });
 
   test('a process that exports what its cache did not cover (spans over OTLP) extends it', async () => {
@@ -77,13 +88,18 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
   test('writing a cache removes older builds of the same kind and caches unused for a month', async () => {
     mkdirSync(cacheDir(), { recursive: true });
     const version = execFileSync(node, ['-p', 'process.version + "-" + process.arch'], { encoding: 'utf8' }).trim();
-    const olderBuild = `sdk.cjs-${version}-local-0.0.1-1000-1.v8cache`;
-    const otherKindFresh = `sdk.cjs-${version}-grpc-0.0.1-1000-1.v8cache`;
+    // The name's options hash, as the fixture's first run will compute it.
+    expect((await run()).code).toBe(0);
+    const options = cacheFiles()[0]!.split('-')[3];
+    const olderBuild = `sdk.cjs-${version}-${options}-local-0.0.1-1000-1.v8cache`;
+    const otherKindFresh = `sdk.cjs-${version}-${options}-grpc-0.0.1-1000-1.v8cache`;
     const otherNodeStale = 'sdk.cjs-v18.0.0-x64-local-0.0.1-1000-1.v8cache';
     for (const name of [olderBuild, otherKindFresh, otherNodeStale]) writeFileSync(join(cacheDir(), name), 'old');
     const fortyDaysAgo = (Date.now() - 40 * 24 * 3600 * 1000) / 1000;
     utimesSync(join(cacheDir(), otherNodeStale), fortyDaysAgo, fortyDaysAgo);
 
+    const [current] = cacheFiles().filter((n) => n.includes('-local-') && !n.includes('-0.0.1-'));
+    rmSync(join(cacheDir(), current!)); // so the next run writes again
     expect((await run()).code).toBe(0);
     const left = cacheFiles();
     expect(left).toContain(otherKindFresh);
