@@ -1,14 +1,13 @@
 // memotel's public API, for starting in code instead of (or as well as) the preload.
 // The SDK itself is loaded only by start(), and only when no copy of it is running yet.
 import type { MemotelHandle, StartOptions } from './sdk/start.js';
+import { resolveConfig } from './config/index.js';
 import { inertHandle, running } from './sdk/running.js';
 import { reportStartFailure } from './sdk/preflight.js';
 import { loadSdk } from './sdk/load-sdk.js';
 
 export type { MemotelHandle, StartOptions } from './sdk/start.js';
 export type { MemotelConfig } from './config/index.js';
-import { resolveConfig } from './config/index.js';
-
 export { resolveConfig };
 export { VERSION } from './version.js';
 export { withSession, currentRawSessionId } from './processors/session-context.js';

@@ -1,15 +1,11 @@
-// Flushing the running memotel SDK, if any, within a bound. Found through the global symbol
-// the SDK registers itself under, so this module never imports the SDK: a hook that runs
-// without the preload pays nothing for it.
-const RUNNING_SDK = Symbol.for('memotel.sdk');
-
-interface Flushable {
-  forceFlush(): Promise<void>;
-}
+// Flushing the running memotel SDK, if any, within a bound. Found through running(), which
+// reads the global record the SDK registers itself under and imports none of the SDK: a hook
+// that runs without the preload pays nothing for it.
+import { running } from '../sdk/running.js';
 
 /** Resolves true once telemetry is flushed (or there is no SDK), false if `ms` passed first. Never rejects. */
 export function flushWithin(ms: number): Promise<boolean> {
-  const sdk = (globalThis as Record<symbol, Flushable | undefined>)[RUNNING_SDK];
+  const sdk = running();
   if (!sdk) return Promise.resolve(true);
   if (ms <= 0) return Promise.resolve(false);
   return new Promise((resolve) => {

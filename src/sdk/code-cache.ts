@@ -63,12 +63,14 @@ function runWithCodeCache(file: string, variant: string, cacheDir: string): unkn
   // The bundle is ASCII (esbuild escapes the rest; scripts/build.mjs checks), and decoding
   // ASCII as latin1 is the same string, faster than UTF-8 (~2 ms on 1.4 MB here).
   const source = fs.readFileSync(file, 'latin1');
+  // Older builds of the same kind share this prefix (see writeCache).
+  const kindPrefix = `${cachePrefix(file)}${variant}-`;
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   let cachedFeatures: string[] = [];
   try {
     const { size, mtimeMs } = fs.statSync(file);
-    cacheFile = join(cacheDir, `${cachePrefix(file)}${variant}-${VERSION}-${size}-${Math.trunc(mtimeMs)}.v8cache`);
+    cacheFile = join(cacheDir, `${kindPrefix}${VERSION}-${size}-${Math.trunc(mtimeMs)}.v8cache`);
     cachedData = fs.readFileSync(cacheFile);
     cachedFeatures = JSON.parse(fs.readFileSync(`${cacheFile}.json`, 'utf8')).features ?? [];
   } catch {
@@ -81,7 +83,7 @@ function runWithCodeCache(file: string, variant: string, cacheDir: string): unkn
     const accepted = cachedData !== undefined && !script.cachedDataRejected;
     process.once('exit', () => {
       const features = new Set([...(accepted ? cachedFeatures : []), ...usedFeatures()]);
-      if (!accepted || features.size > cachedFeatures.length) writeCache(target, `${cachePrefix(file)}${variant}-`, script, [...features]);
+      if (!accepted || features.size > cachedFeatures.length) writeCache(target, kindPrefix, script, [...features]);
     });
   }
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };

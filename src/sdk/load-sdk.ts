@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { SIGNALS, type MemotelConfig } from '../config/index.js';
 import { requireWithCodeCache } from './code-cache.js';
+import { preflight, reportStartFailure } from './preflight.js';
 
 export type SdkModule = typeof import('./bundle.js');
 
@@ -19,4 +20,19 @@ export function loadSdk(sdkUrl: URL, config: MemotelConfig): SdkModule {
 export function cacheVariant(config: MemotelConfig): string {
   const protocols = new Set(SIGNALS.filter((s) => config.exporters[s].includes('otlp')).map((s) => config.otlp[s].protocol));
   return protocols.size === 0 ? 'local' : [...protocols].sort().join('+').replace(/[^a-z+]/g, '');
+}
+
+/**
+ * What a preload entry (register.js, register.cjs) does: the configuration first, then, unless
+ * there is nothing to start, the SDK. A failure is one line on stderr; the app runs without
+ * telemetry.
+ */
+export function preloadSdk(sdkUrl: URL): void {
+  const resolved = preflight();
+  if (!resolved) return;
+  try {
+    loadSdk(sdkUrl, resolved.config).startFromPreload(resolved);
+  } catch (err) {
+    reportStartFailure(err);
+  }
 }
