@@ -6,14 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReceiver } from '../test/utils/otlp-receiver.js';
-import { fmt, freshIdentity, interleaved, quantile, summary, type Variant, benchNodes } from './lib.js';
+import { fmt, initRepo, interleaved, quantile, summary, type Variant, benchNodes } from './lib.js';
 
 export async function hookBench(root: string, rounds: number): Promise<Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'memotel-hook-bench-'));
   const repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', repo]);
-  freshIdentity(repo);
-  execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
+  initRepo(repo);
   const app = join(root, 'examples/memory-app/app.mjs');
   for (const summary of ['Export over OTLP gRPC by default', 'Hooks answer on stdout only', 'Recall uses cosine similarity']) {
     execFileSync(process.execPath, [app, 'capture', '--namespace', 'decisions', '--summary', summary, '--repo', repo]);

@@ -1,11 +1,11 @@
 // Instructions per memory-service git run (issue 4), counted by valgrind: deterministic, unlike
 // the wall and CPU times of child-process-heavy operations (±15 % here). This process only
 // (children not traced); per-op = (count at N=60 - count at N=10) / 50, so startup cancels out.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity, benchNodes } from './lib.js';
+import { initRepo, benchNodes } from './lib.js';
 
 function count(node: string, args: string[], env: Record<string, string>): number {
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', node, ...args], {
@@ -24,9 +24,7 @@ export function instructionsBench(root: string): void {
   }
   const work = mkdtempSync(join(tmpdir(), 'memotel-instr-'));
   const repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', repo]);
-  freshIdentity(repo);
-  execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
+  initRepo(repo);
   const app = join(root, 'bench/apps/git-loop.mjs');
   const nodes = benchNodes(root);
   const env = { HOME: work, REPO: repo, MEMOTEL_STORE_DIR: join(work, 'store'), OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'memotel-git' };

@@ -77,9 +77,7 @@ export function quantile(xs: number[], p: number): number {
 }
 
 export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return quantile(xs, 0.5);
 }
 
 export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {
@@ -89,10 +87,16 @@ export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {
 
 export const fmt = (n: number | undefined, digits = 0) => (n === undefined ? 'n/a' : n.toFixed(digits));
 
-/** A repository-local git identity: git notes need one, and benchmarks run with a temp HOME. */
-export function freshIdentity(repo: string): void {
-  execFileSync('git', ['-C', repo, 'config', 'user.name', 'memotel bench']);
-  execFileSync('git', ['-C', repo, 'config', 'user.email', 'bench@example.invalid']);
+/**
+ * A new git repository at `dir` with one empty commit and a repository-local identity (git
+ * notes need one, and benchmarks run with a temp HOME). Returns `dir`.
+ */
+export function initRepo(dir: string): string {
+  execFileSync('git', ['init', '-q', dir]);
+  execFileSync('git', ['-C', dir, 'config', 'user.name', 'memotel bench']);
+  execFileSync('git', ['-C', dir, 'config', 'user.email', 'bench@example.invalid']);
+  execFileSync('git', ['-C', dir, 'commit', '-q', '--allow-empty', '-m', 'init']);
+  return dir;
 }
 
 /**

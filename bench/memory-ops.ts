@@ -1,17 +1,13 @@
 // Memory operations with and without memotel (issue 4): captures and recalls in one process,
 // bare and under the register (local store), interleaved runs in fresh repositories.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity, median, benchNodes } from './lib.js';
+import { initRepo, median, benchNodes } from './lib.js';
 
 function freshRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'memotel-bench-'));
-  execFileSync('git', ['init', '-q', dir]);
-  freshIdentity(dir);
-  execFileSync('git', ['-C', dir, 'commit', '-q', '--allow-empty', '-m', 'init']);
-  return dir;
+  return initRepo(mkdtempSync(join(tmpdir(), 'memotel-bench-')));
 }
 
 export function memoryOpsBench(root: string, rounds: number): void {

@@ -1,11 +1,11 @@
 // Soak (issue 7): a long-running `serve` under constant load with the collector down must keep
 // its memory flat: queues are capped and what does not fit is dropped and counted.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshIdentity, median } from './lib.js';
+import { initRepo, median } from './lib.js';
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -54,9 +54,7 @@ async function soakRun(root: string, seconds: number, memotel: boolean): Promise
 
   const work = mkdtempSync(join(tmpdir(), 'memotel-soak-'));
   const repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', repo]);
-  freshIdentity(repo);
-  execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init']);
+  initRepo(repo);
   const dead = await closedPort();
   const child = spawn(process.execPath, [...(memotel ? ['--import', join(root, 'register.js')] : []), join(root, 'examples/memory-app/app.mjs'), 'serve', '--port', '0', '--repo', repo], {
     env: {
