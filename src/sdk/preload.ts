@@ -1,5 +1,5 @@
-// What the preload entries (register.js, register.cjs) do. Kept out of start() so that
-// starting memotel from code never registers loader hooks behind the user's back.
+// What the preload entries (register.js, register.cjs) do once the SDK is loaded. Kept out of
+// start() so that starting memotel from code never patches module loading behind the user's back.
 //
 // No loader hook at all: built-in modules (http, https) are patched through require() and
 // their ESM named exports re-synced (syncBuiltinESMExports); the instrumented packages (pino,
