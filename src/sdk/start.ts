@@ -28,6 +28,7 @@ import { resourceDetectors } from './resources.js';
 import { MemotelContextManager } from './context-manager.js';
 import { installLifecycle, type Lifecycle } from './lifecycle.js';
 import { createInstrumentations } from './instrumentations.js';
+import { currentRequire, filterRequireHook } from './require-filter.js';
 import { memotelComponents } from './components.js';
 import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
 import { StoreWriter } from '../store/writer.js';
@@ -114,6 +115,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
   // Before the instrumentations: they bind its storage to their channels when they enable,
   // and an operation that starts unbound cannot parent the operations nested in it.
   const contextManager = new MemotelContextManager();
+  const requireBefore = currentRequire();
   const instrumentations: Instrumentation[] = createInstrumentations(config);
 
   const sdk = withoutDiagOverride(
@@ -135,6 +137,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
       }),
   );
   sdk.start();
+  filterRequireHook(requireBefore, instrumentations);
   components.start();
   pipelineStats().persistTo(config.store.dir);
   registerPipelineMetrics();

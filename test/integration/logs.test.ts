@@ -51,3 +51,19 @@ describe.each(cases)('$label', ({ node, register }) => {
     expect(r.stderr).not.toContain(raw);
   });
 });
+
+// require() of an instrumented package still goes through require-in-the-middle: memotel only
+// keeps the hook off requests that cannot load one (src/sdk/require-filter.ts).
+describe.each(cases)('$label, CommonJS app', ({ node, register }) => {
+  test('pino loaded with require() is patched', async () => {
+    const r = await runFixture({ script: 'pino-require.cjs', node, register, env: { HOME: h.home.path, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } });
+    expect(r.code).toBe(0);
+    const line = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'inside a span');
+    expect(line.span_id).toBe(line.span_id_seen);
+    expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+});

@@ -1,0 +1,78 @@
+// Keeps require-in-the-middle off the require() calls that cannot load an instrumented module.
+//
+// Dev Note: written by hand because neither library offers it. @opentelemetry/instrumentation
+// installs one require-in-the-middle hook for all instrumentations, with no list of modules, so
+// every require() in the process resolves its request a second time, then once more from the
+// package's root to tell a package's main file from its internals. Measured on the 2-core dev
+// machine, Node 20: loading pino (and its dependencies) takes ~15.5 ms bare and ~22 ms with the
+// hook. Nothing changes for the requests that can reach an instrumented package: they still go
+// through the hook, which decides as before.
+import Module from 'node:module';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+
+type RequireFn = (this: Module, id: string) => unknown;
+
+/**
+ * What require() was before the instrumentations were created; pass it to
+ * `filterRequireHook` once they are.
+ */
+export function currentRequire(): RequireFn {
+  return Module.prototype.require as RequireFn;
+}
+
+/**
+ * If the instrumentations hooked require() since `before` was taken, sends only the requests
+ * that may load one of their packages through the hook; the others go to `before`.
+ */
+export function filterRequireHook(before: RequireFn, instrumentations: readonly Instrumentation[]): void {
+  const hooked = Module.prototype.require as RequireFn;
+  if (hooked === before) return;
+  const packages = instrumentedPackages(instrumentations);
+  if (!packages) return; // names unknown: leave every require to the hook
+  const mayLoad = requestFilter(packages);
+  Module.prototype.require = function (this: Module, id: string) {
+    // eslint-disable-next-line prefer-rest-params
+    return (mayLoad(id, this?.filename) ? hooked : before).apply(this, arguments as unknown as [string]);
+  } as typeof Module.prototype.require;
+  diag.debug(`require() hook limited to ${packages.length ? packages.join(', ') : 'built-in modules'}`);
+}
+
+/** Names of the (non built-in) packages the instrumentations patch, or undefined if one cannot tell. */
+function instrumentedPackages(instrumentations: readonly Instrumentation[]): string[] | undefined {
+  const names = new Set<string>();
+  for (const instrumentation of instrumentations) {
+    const definitions = (instrumentation as { getModuleDefinitions?: () => Array<{ name: string }> }).getModuleDefinitions;
+    if (typeof definitions !== 'function') return undefined;
+    try {
+      for (const { name } of definitions.call(instrumentation)) if (!Module.isBuiltin(name)) names.add(name);
+    } catch {
+      return undefined;
+    }
+  }
+  return [...names];
+}
+
+/**
+ * True for a request that may load a file of one of `packages`: a built-in (the hook is cheap
+ * for those), the package by name (`pino`, `pino/file`), or a path inside a `node_modules/<name>/`
+ * directory, the only place require-in-the-middle recognises a package file.
+ */
+export function requestFilter(packages: readonly string[]): (request: string, parentFile: string | undefined) => boolean {
+  const names = new Set(packages);
+  const dirs = packages.map((name) => `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`);
+  return (request, parentFile) => {
+    if (typeof request !== 'string') return true;
+    const relative = request.startsWith('.'); // no package name starts with a dot
+    if (!relative && !isAbsolute(request)) return Module.isBuiltin(request) || names.has(packageName(request));
+    if (dirs.length === 0) return false;
+    const file = (relative ? resolve(parentFile ? dirname(parentFile) : process.cwd(), request) : request) + sep;
+    return dirs.some((dir) => file.includes(dir));
+  };
+}
+
+function packageName(request: string): string {
+  const parts = request.split('/');
+  return request.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
