@@ -90,7 +90,8 @@ class PipelineMetricExporter extends PipelineExporter<ResourceMetrics> implement
   }
 }
 
-const loadOtlp = () => import('./otlp.js');
+/** The exporters of one OTLP protocol; gRPC's and HTTP's are loaded apart, each on first export. */
+const loadOtlp = (c: OtlpSignalConfig) => (c.protocol === 'grpc' ? import('./otlp-grpc.js') : import('./otlp-http.js'));
 
 export interface SignalExporters {
   spans: SpanExporter[];
@@ -110,14 +111,14 @@ export function createExporters(config: MemotelConfig, writer: StoreWriter): Sig
     if (name === 'console') out.spans.push(new PipelineExporter('traces', 'console', () => new StderrSpanExporter()));
     if (name === 'otlp')
       out.spans.push(
-        new PipelineExporter('traces', 'otlp', async () => (await loadOtlp()).createTraceExporter(otlp('traces'))),
+        new PipelineExporter('traces', 'otlp', async () => (await loadOtlp(otlp('traces'))).createTraceExporter(otlp('traces'))),
       );
   }
   for (const name of config.exporters.logs) {
     if (name === 'store') out.logs.push(new PipelineExporter('logs', 'store', () => new StoreLogExporter(store())));
     if (name === 'console') out.logs.push(new PipelineExporter('logs', 'console', () => new StderrLogExporter()));
     if (name === 'otlp')
-      out.logs.push(new PipelineExporter('logs', 'otlp', async () => (await loadOtlp()).createLogExporter(otlp('logs'))));
+      out.logs.push(new PipelineExporter('logs', 'otlp', async () => (await loadOtlp(otlp('logs'))).createLogExporter(otlp('logs'))));
   }
   for (const name of config.exporters.metrics) {
     if (name === 'prometheus') out.prometheus = true;
@@ -139,7 +140,7 @@ export function createExporters(config: MemotelConfig, writer: StoreWriter): Sig
       out.metrics.push(
         new PipelineMetricExporter(
           'otlp',
-          async () => (await loadOtlp()).createMetricExporter(otlp('metrics')),
+          async () => (await loadOtlp(otlp('metrics'))).createMetricExporter(otlp('metrics')),
           () => AggregationTemporality.CUMULATIVE,
         ),
       );

@@ -1,10 +1,6 @@
-// OTLP exporters for each protocol. Loaded on first export only (see exporters.ts): a process
-// that never exports over OTLP never loads gRPC or an HTTP client.
-import { Metadata } from '@grpc/grpc-js';
+// OTLP exporters over HTTP (http/protobuf, http/json). Loaded on first export only (see
+// exporters.ts): a process that never exports over OTLP never loads an HTTP client.
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -21,31 +17,22 @@ function compression(c: OtlpSignalConfig): CompressionAlgorithm {
   return c.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
 }
 
-function grpcOptions(c: OtlpSignalConfig) {
-  const metadata = new Metadata();
-  for (const [k, v] of Object.entries(c.headers)) metadata.set(k, v);
-  return { url: c.url, metadata, timeoutMillis: c.timeoutMillis, compression: compression(c) };
-}
-
 function httpOptions(c: OtlpSignalConfig) {
   return { url: c.url, headers: c.headers, timeoutMillis: c.timeoutMillis, compression: compression(c) };
 }
 
 export function createTraceExporter(c: OtlpSignalConfig): SpanExporter {
-  if (c.protocol === 'grpc') return new GrpcTraceExporter(grpcOptions(c));
   if (c.protocol === 'http/json') return new JsonTraceExporter(httpOptions(c));
   return new ProtoTraceExporter(httpOptions(c));
 }
 
 export function createMetricExporter(c: OtlpSignalConfig): PushMetricExporter {
   const temporality = { temporalityPreference: AggregationTemporalityPreference.CUMULATIVE };
-  if (c.protocol === 'grpc') return new GrpcMetricExporter({ ...grpcOptions(c), ...temporality });
   if (c.protocol === 'http/json') return new JsonMetricExporter({ ...httpOptions(c), ...temporality });
   return new ProtoMetricExporter({ ...httpOptions(c), ...temporality });
 }
 
 export function createLogExporter(c: OtlpSignalConfig): LogRecordExporter {
-  if (c.protocol === 'grpc') return new GrpcLogExporter(grpcOptions(c));
   if (c.protocol === 'http/json') return new JsonLogExporter(httpOptions(c));
   return new ProtoLogExporter(httpOptions(c));
 }
