@@ -36,39 +36,55 @@ export function filterRequireHook(before: RequireFn, instrumentations: readonly 
     // eslint-disable-next-line prefer-rest-params
     return (mayLoad(id, this?.filename) ? hooked : before).apply(this, arguments as unknown as [string]);
   } as typeof Module.prototype.require;
-  diag.debug(`require() hook limited to ${packages.length ? packages.join(', ') : 'built-in modules'}`);
+  diag.debug(`require() hook limited to built-ins${packages.map((p) => `, ${p.name}`).join('')}`);
 }
 
-/** Names of the (non built-in) packages the instrumentations patch, or undefined if one cannot tell. */
-function instrumentedPackages(instrumentations: readonly Instrumentation[]): string[] | undefined {
-  const names = new Set<string>();
+/** A (non built-in) package an instrumentation patches; `files`: it also patches files inside it. */
+export interface InstrumentedPackage {
+  name: string;
+  files: boolean;
+}
+
+/** The packages the instrumentations patch, or undefined if one cannot tell. */
+function instrumentedPackages(instrumentations: readonly Instrumentation[]): InstrumentedPackage[] | undefined {
+  const packages = new Map<string, boolean>();
   for (const instrumentation of instrumentations) {
-    const definitions = (instrumentation as { getModuleDefinitions?: () => Array<{ name: string }> }).getModuleDefinitions;
+    const definitions = (instrumentation as { getModuleDefinitions?: () => Array<{ name: string; files?: unknown[] }> })
+      .getModuleDefinitions;
     if (typeof definitions !== 'function') return undefined;
     try {
-      for (const { name } of definitions.call(instrumentation)) if (!Module.isBuiltin(name)) names.add(name);
+      for (const { name, files } of definitions.call(instrumentation)) {
+        if (!Module.isBuiltin(name)) packages.set(name, packages.get(name) === true || (files?.length ?? 0) > 0);
+      }
     } catch {
       return undefined;
     }
   }
-  return [...names];
+  return [...packages].map(([name, files]) => ({ name, files }));
 }
 
 /**
- * True for a request that may load a file of one of `packages`: a built-in (the hook is cheap
- * for those), the package by name (`pino`, `pino/file`), or a path inside a `node_modules/<name>/`
- * directory, the only place require-in-the-middle recognises a package file.
+ * True for a request that may load what an instrumentation patches: a built-in (the hook is
+ * cheap for those), a package by name (`pino`, `pino/file`), a file of one by absolute path
+ * (how memotel patches ESM imports, esm-cjs-imports.ts), or by relative path for a package
+ * whose files are patched too. require-in-the-middle only recognises files under a
+ * `node_modules/<name>/` directory, so the paths are checked for that.
  */
-export function requestFilter(packages: readonly string[]): (request: string, parentFile: string | undefined) => boolean {
-  const names = new Set(packages);
-  const dirs = packages.map((name) => `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`);
+export function requestFilter(packages: readonly InstrumentedPackage[]): (request: string, parentFile: string | undefined) => boolean {
+  const names = new Set(packages.map((p) => p.name));
+  const dirOf = (name: string) => `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
+  const dirs = packages.map((p) => dirOf(p.name));
+  const dirsWithFiles = packages.filter((p) => p.files).map((p) => dirOf(p.name));
   return (request, parentFile) => {
     if (typeof request !== 'string') return true;
-    const relative = request.startsWith('.'); // no package name starts with a dot
-    if (!relative && !isAbsolute(request)) return Module.isBuiltin(request) || names.has(packageName(request));
-    if (dirs.length === 0) return false;
-    const file = (relative ? resolve(parentFile ? dirname(parentFile) : process.cwd(), request) : request) + sep;
-    return dirs.some((dir) => file.includes(dir));
+    if (request.startsWith('.')) {
+      // no package name starts with a dot
+      if (dirsWithFiles.length === 0) return false;
+      const file = resolve(parentFile ? dirname(parentFile) : process.cwd(), request) + sep;
+      return dirsWithFiles.some((dir) => file.includes(dir));
+    }
+    if (isAbsolute(request)) return dirs.some((dir) => (request + sep).includes(dir));
+    return Module.isBuiltin(request) || names.has(packageName(request));
   };
 }
 

@@ -6,7 +6,11 @@ const inApp = '/srv/app/src/index.js';
 const inPino = '/srv/app/node_modules/pino/lib/tools.js';
 
 describe('requestFilter', () => {
-  const mayLoad = requestFilter(['pino', '@scope/pkg']);
+  const mayLoad = requestFilter([
+    { name: 'pino', files: false },
+    { name: '@scope/pkg', files: true },
+  ]);
+  const inScoped = '/srv/app/node_modules/@scope/pkg/lib/a.js';
 
   test('an instrumented package by name, with or without a file in it, goes through the hook', () => {
     expect(mayLoad('pino', inApp)).toBe(true);
@@ -20,11 +24,16 @@ describe('requestFilter', () => {
     expect(mayLoad('node:https', inApp)).toBe(true);
   });
 
-  test("the instrumented package's own files, by relative or absolute path, go through the hook", () => {
-    expect(mayLoad('./levels', inPino)).toBe(true);
-    expect(mayLoad('..', inPino)).toBe(true); // the package's main file, from inside it
+  test("an instrumented package's files by absolute path go through the hook (the ESM import patch)", () => {
     expect(mayLoad('/srv/app/node_modules/pino/pino.js', inApp)).toBe(true);
-    expect(mayLoad('../node_modules/pino', inApp)).toBe(true);
+    expect(mayLoad('/srv/app/node_modules/@scope/pkg/lib/b.js', inApp)).toBe(true);
+  });
+
+  test('relative requests go through the hook only for packages whose files are patched', () => {
+    expect(mayLoad('./b.js', inScoped)).toBe(true);
+    expect(mayLoad('..', inScoped)).toBe(true);
+    expect(mayLoad('../node_modules/@scope/pkg/lib/a.js', inApp)).toBe(true);
+    expect(mayLoad('./levels', inPino)).toBe(false); // pino's instrumentation patches its main export only
   });
 
   test('other packages and files skip it', () => {
@@ -38,6 +47,7 @@ describe('requestFilter', () => {
 
   test('with only built-ins instrumented, no file goes through the hook', () => {
     const builtinsOnly = requestFilter([]);
+    expect(builtinsOnly('/srv/app/node_modules/pino/pino.js', inApp)).toBe(false);
     expect(builtinsOnly('http', inApp)).toBe(true);
     expect(builtinsOnly('./x.js', inApp)).toBe(false);
     expect(builtinsOnly('pino', inApp)).toBe(false);
