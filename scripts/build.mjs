@@ -174,6 +174,7 @@ const common = {
 };
 
 await rm('dist/bundle', { recursive: true, force: true });
+await rm('register.js.map', { force: true }); // from builds that bundled register.js
 await build({
   ...common,
   format: 'esm',
@@ -189,9 +190,8 @@ await build({
   },
   banner: { js: esmBanner },
 });
-// The --import entry as one file: every process that preloads memotel reads it, and one file
-// loads faster than an entry and the shared chunks it would import.
-await build({ ...common, format: 'esm', outfile: 'register.js', entryPoints: ['register.ts'], banner: { js: esmBanner } });
+// The --import entry: a two-line ESM file that loads register.cjs (see register.ts).
+await build({ platform: 'node', target: common.target, format: 'esm', outfile: 'register.js', entryPoints: ['register.ts'], logLevel: 'warning' });
 
 // The CommonJS builds: the SDK as one file (every entry point loads it through memotel's code
 // cache, src/sdk/code-cache.ts) and the --require entry.

@@ -127,22 +127,37 @@ const binaries = nodeBinaries();
   expect(cacheFiles()).toHaveLength(binaries.length);
 });
 
-test('a missing or broken SDK file costs the app nothing but one line on stderr', async () => {
-  // register.js is self-contained: a copy beside a broken dist/bundle/sdk.cjs.
-  const dir = await tempDir('memotel-broken-sdk-');
-  try {
-    copyFileSync(join(PROJECT_ROOT, 'register.js'), join(dir.path, 'register.js'));
-    mkdirSync(join(dir.path, 'dist', 'bundle'), { recursive: true });
-    writeFileSync(join(dir.path, 'dist', 'bundle', 'sdk.cjs'), "throw new Error('broken build');\n");
-    const r = await runFixture({
-      script: 'hello.mjs',
-      register: 'none',
-      env: { HOME: home.path, NODE_OPTIONS: `--import ${pathToFileURL(join(dir.path, 'register.js')).href}` },
+describe('a broken install costs the app nothing but one line on stderr', () => {
+  // register.js and register.cjs copied beside a broken or missing part.
+  const runWith = async (setup: (dir: string) => void) => {
+    const dir = await tempDir('memotel-broken-sdk-');
+    try {
+      copyFileSync(join(PROJECT_ROOT, 'register.js'), join(dir.path, 'register.js'));
+      setup(dir.path);
+      return await runFixture({
+        script: 'hello.mjs',
+        register: 'none',
+        env: { HOME: home.path, NODE_OPTIONS: `--import ${pathToFileURL(join(dir.path, 'register.js')).href}` },
+      });
+    } finally {
+      await dir.cleanup();
+    }
+  };
+
+  test('a broken SDK file', async () => {
+    const r = await runWith((dir) => {
+      copyFileSync(join(PROJECT_ROOT, 'register.cjs'), join(dir, 'register.cjs'));
+      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+      writeFileSync(join(dir, 'dist', 'bundle', 'sdk.cjs'), "throw new Error('broken build');\n");
     });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('hello\n');
+    expect(r).toMatchObject({ code: 0, stdout: 'hello\n' });
     expect(r.stderr).toMatch(/^memotel error: could not start; the app runs without telemetry: Error: broken build/);
-  } finally {
-    await dir.cleanup();
-  }
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('memotel'))).toHaveLength(1);
+  });
+
+  test('a missing register.cjs', async () => {
+    const r = await runWith(() => {});
+    expect(r).toMatchObject({ code: 0, stdout: 'hello\n' });
+    expect(r.stderr).toMatch(/^memotel error: could not start; the app runs without telemetry: Error: Cannot find module/);
+  });
 });
