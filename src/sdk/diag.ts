@@ -1,6 +1,7 @@
 // memotel's diagnostics: one line per message, on stderr, never stdout.
 // (OpenTelemetry's DiagConsoleLogger uses console.info/debug, which write to stdout.)
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { diag, DiagLogLevel, type DiagLogger, type Exception } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { LogLevel } from '../config/index.js';
 
 const LEVELS: Record<LogLevel, DiagLogLevel> = {
@@ -14,7 +15,7 @@ const LEVELS: Record<LogLevel, DiagLogLevel> = {
 };
 
 function line(level: string, message: string, args: unknown[]): void {
-  const extra = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a)));
+  const extra = args.map((a) => (Array.isArray(a) && a.some((x) => x instanceof Error) ? a.map(describeError).join('; ') : describeError(a)));
   try {
     process.stderr.write(`memotel ${level}: ${[message, ...extra].join(' ')}\n`);
   } catch {
@@ -40,6 +41,22 @@ export const stderrLogger: DiagLogger = {
 
 export function installDiag(level: LogLevel): void {
   diag.setLogger(stderrLogger, { logLevel: LEVELS[level], suppressOverrideMessage: true });
+  // The SDK reports failed exports through its global error handler, whose default logs the
+  // error as one JSON blob, stack included. One readable line instead; the stack at debug.
+  setGlobalErrorHandler((error: Exception) => {
+    diag.error(describeError(error));
+    if (error instanceof Error && error.stack) diag.debug(error.stack);
+  });
+}
+
+/** `Name: message (code)` for an error, the text itself for anything else. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const text = `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+    return code !== undefined && !String(error.message).includes(String(code)) ? `${text} (${String(code)})` : text;
+  }
+  return typeof error === 'string' ? error : safeJson(error);
 }
 
 /** Configuration warnings are printed at warn level (so OTEL_LOG_LEVEL=error or none hides them). */

@@ -102,6 +102,11 @@ test('with the collector down, failures are recorded with the last error, on dis
   });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('ended 5\n');
+  // The app's stderr gets short, readable lines naming the failure, no JSON or stack traces.
+  const lines = r.stderr.trim().split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(line).toMatch(/^memotel (warn|error): [^{[]*(UNAVAILABLE|ECONNREFUSED|connect|timeout)/i);
+  expect(r.stderr).not.toMatch(/"stack"|\n\s+at /);
   const status = JSON.parse(readFileSync(join(store, 'pipeline-status.json'), 'utf8'));
   expect(status.signals.traces.failed).toBe(5);
   expect(status.signals.traces.exported).toBe(0);
