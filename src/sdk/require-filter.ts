@@ -24,7 +24,9 @@ export function currentRequire(): RequireFn {
 
 /**
  * If the instrumentations hooked require() since `before` was taken, sends only the requests
- * that may load one of their packages through the hook; the others go to `before`.
+ * that may load one of their packages through the hook; the others go to `before`. Covers the
+ * instrumentations given: memotel creates every module-patching one at start (runtime-node,
+ * created later, patches no module).
  */
 export function filterRequireHook(before: RequireFn, instrumentations: readonly Instrumentation[]): void {
   const hooked = Module.prototype.require as RequireFn;
