@@ -1,7 +1,8 @@
 // Builds only the enabled instrumentations. Constructing one installs its module hooks, so
 // nothing is constructed for a disabled name.
+import { isBuiltin } from 'node:module';
 import { diag } from '@opentelemetry/api';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
@@ -24,17 +25,44 @@ const UPSTREAM: Record<string, Factory> = {
     }),
 };
 
-/** Built-in modules each instrumentation patches (see patchBuiltinsForEsm). */
-const PATCHED_BUILTINS: Record<string, string[]> = { http: ['http', 'https'] };
-/** CommonJS packages each instrumentation patches (their ESM imports are patched by esm-cjs-imports.ts). */
-const PATCHED_PACKAGES: Record<string, string[]> = { pino: ['pino'] };
-
-export function patchedBuiltins(config: MemotelConfig): string[] {
-  return config.instrumentations.flatMap((name) => PATCHED_BUILTINS[name] ?? []);
+/** A package an instrumentation patches; `files`: it also patches files inside the package. */
+export interface InstrumentedPackage {
+  name: string;
+  files: boolean;
 }
 
-export function patchedPackages(config: MemotelConfig): string[] {
-  return config.instrumentations.flatMap((name) => PATCHED_PACKAGES[name] ?? []);
+/** The modules the instrumentations patch, read from their own module definitions. */
+export interface PatchedModules {
+  /** Built-in modules (http, https), sorted. */
+  builtins: string[];
+  /** Packages from node_modules (pino). */
+  packages: InstrumentedPackage[];
+  /** False when an instrumentation's definitions could not be read: the lists may be short. */
+  complete: boolean;
+}
+
+export function patchedModules(instrumentations: readonly Instrumentation[]): PatchedModules {
+  const builtins = new Set<string>();
+  const packages = new Map<string, boolean>();
+  let complete = true;
+  for (const instrumentation of instrumentations) {
+    // InstrumentationBase's; it calls the instrumentation's init() again, which only builds definitions.
+    const definitions = (instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>).getModuleDefinitions;
+    if (typeof definitions !== 'function') {
+      complete = false;
+      continue;
+    }
+    try {
+      for (const { name, files } of definitions.call(instrumentation)) {
+        if (isBuiltin(name)) builtins.add(name);
+        else packages.set(name, packages.get(name) === true || (files?.length ?? 0) > 0);
+      }
+    } catch (err) {
+      complete = false;
+      diag.debug(`could not read the modules ${instrumentation.instrumentationName} patches:`, err);
+    }
+  }
+  return { builtins: [...builtins].sort(), packages: [...packages].map(([name, files]) => ({ name, files })), complete };
 }
 
 export function createInstrumentations(config: MemotelConfig): Instrumentation[] {

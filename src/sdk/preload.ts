@@ -9,10 +9,10 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join, resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
-import type { MemotelConfig, Resolved } from '../config/index.js';
+import type { Resolved } from '../config/index.js';
 import { startResolved } from './start.js';
 import { reportStartFailure } from './preflight.js';
-import { patchedBuiltins, patchedPackages } from './instrumentations.js';
+import { patchedModules } from './instrumentations.js';
 import { patchEsmImportsOfCommonJs } from './esm-cjs-imports.js';
 
 /**
@@ -21,10 +21,10 @@ import { patchEsmImportsOfCommonJs } from './esm-cjs-imports.js';
  */
 export function startFromPreload(resolved: Resolved): void {
   try {
-    startResolved(resolved);
-    patchBuiltinsForEsm(resolved.config);
+    const { builtins, packages } = patchedModules(startResolved(resolved).instrumentations);
+    patchBuiltinsForEsm(builtins);
     const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
-    patchEsmImportsOfCommonJs(packageEntriesToHook(resolved.config, entry), entry);
+    patchEsmImportsOfCommonJs(packageEntriesToHook(packages.map((p) => p.name), entry), entry);
   } catch (err) {
     reportStartFailure(err);
   }
@@ -34,8 +34,7 @@ export function startFromPreload(resolved: Resolved): void {
  * Entry files of the instrumented packages the app could import as ESM, as Node resolves them
  * from the app's entry file (none for a package it cannot resolve).
  */
-export function packageEntriesToHook(config: MemotelConfig, entry: string): string[] {
-  const packages = patchedPackages(config);
+export function packageEntriesToHook(packages: readonly string[], entry: string): string[] {
   if (packages.length === 0) return [];
   const resolveFromApp = createRequire(entry);
   return packages.flatMap((name) => {
@@ -52,8 +51,7 @@ export function packageEntriesToHook(config: MemotelConfig, entry: string): stri
  * exports) and re-syncs the named exports ESM code imports (`import { request } from
  * 'node:http'`), which Node otherwise leaves pointing at the unpatched functions.
  */
-function patchBuiltinsForEsm(config: MemotelConfig): void {
-  const builtins = patchedBuiltins(config);
+function patchBuiltinsForEsm(builtins: readonly string[]): void {
   if (builtins.length === 0) return;
   const load = createRequire(import.meta.url);
   for (const name of builtins) load(`node:${name}`);

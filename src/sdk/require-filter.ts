@@ -11,6 +11,7 @@ import Module from 'node:module';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { patchedModules, type InstrumentedPackage } from './instrumentations.js';
 
 type RequireFn = (this: Module, id: string) => unknown;
 
@@ -31,38 +32,14 @@ export function currentRequire(): RequireFn {
 export function filterRequireHook(before: RequireFn, instrumentations: readonly Instrumentation[]): void {
   const hooked = Module.prototype.require as RequireFn;
   if (hooked === before) return;
-  const packages = instrumentedPackages(instrumentations);
-  if (!packages) return; // names unknown: leave every require to the hook
+  const { packages, complete } = patchedModules(instrumentations);
+  if (!complete) return; // names unknown: leave every require to the hook
   const mayLoad = requestFilter(packages);
   Module.prototype.require = function (this: Module, id: string) {
     // eslint-disable-next-line prefer-rest-params
     return (mayLoad(id, this?.filename) ? hooked : before).apply(this, arguments as unknown as [string]);
   } as typeof Module.prototype.require;
   diag.debug(`require() hook limited to built-ins${packages.map((p) => `, ${p.name}`).join('')}`);
-}
-
-/** A (non built-in) package an instrumentation patches; `files`: it also patches files inside it. */
-export interface InstrumentedPackage {
-  name: string;
-  files: boolean;
-}
-
-/** The packages the instrumentations patch, or undefined if one cannot tell. */
-function instrumentedPackages(instrumentations: readonly Instrumentation[]): InstrumentedPackage[] | undefined {
-  const packages = new Map<string, boolean>();
-  for (const instrumentation of instrumentations) {
-    const definitions = (instrumentation as { getModuleDefinitions?: () => Array<{ name: string; files?: unknown[] }> })
-      .getModuleDefinitions;
-    if (typeof definitions !== 'function') return undefined;
-    try {
-      for (const { name, files } of definitions.call(instrumentation)) {
-        if (!Module.isBuiltin(name)) packages.set(name, packages.get(name) === true || (files?.length ?? 0) > 0);
-      }
-    } catch {
-      return undefined;
-    }
-  }
-  return [...packages].map(([name, files]) => ({ name, files }));
 }
 
 /**

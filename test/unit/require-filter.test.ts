@@ -1,6 +1,11 @@
 // Which require() calls still go through require-in-the-middle (src/sdk/require-filter.ts).
 import { describe, expect, test } from '@jest/globals';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { requestFilter } from '../../src/sdk/require-filter.js';
+import { patchedModules } from '../../src/sdk/instrumentations.js';
 
 const inApp = '/srv/app/src/index.js';
 const inPino = '/srv/app/node_modules/pino/lib/tools.js';
@@ -51,5 +56,27 @@ describe('requestFilter', () => {
     expect(builtinsOnly('http', inApp)).toBe(true);
     expect(builtinsOnly('./x.js', inApp)).toBe(false);
     expect(builtinsOnly('pino', inApp)).toBe(false);
+  });
+});
+
+// What the preload patches for ESM importers and what the filter lets through both come from
+// the instrumentations' own module definitions.
+describe('patchedModules', () => {
+  const off = { enabled: false }; // constructed without installing any hook
+
+  test("reads the built-ins and packages from the instrumentations' definitions", () => {
+    const modules = patchedModules([new HttpInstrumentation(off), new UndiciInstrumentation(off), new PinoInstrumentation(off)]);
+    expect(modules).toEqual({ builtins: ['http', 'https'], packages: [{ name: 'pino', files: false }], complete: true });
+  });
+
+  test('an instrumentation whose definitions cannot be read makes the result incomplete', () => {
+    const opaque = { instrumentationName: 'opaque' } as unknown as Instrumentation;
+    const throwing = Object.assign(new PinoInstrumentation(off), {
+      getModuleDefinitions: () => {
+        throw new Error('init failed');
+      },
+    });
+    expect(patchedModules([new HttpInstrumentation(off), opaque]).complete).toBe(false);
+    expect(patchedModules([throwing])).toEqual({ builtins: [], packages: [], complete: false });
   });
 });
