@@ -63,6 +63,22 @@ test('http/protobuf works when chosen', async () => {
   expect(receiver.requests.map((q) => q.signal)).toEqual(expect.arrayContaining(['traces', 'metrics']));
 });
 
+// The bundles load zlib on first use (scripts/build.mjs, lazyZlibPlugin): compressing must still work.
+test.each([
+  ['grpc', () => grpc()],
+  ['http/protobuf', () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' })],
+])('gzip compression works over %s', async (transport, endpoint) => {
+  const r = await runFixture({
+    script: 'http-server.mjs',
+    env: { ...endpoint(), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', MEMOTEL_STORE_DIR: store.path },
+  });
+  expect(r.stderr).not.toContain('memotel error');
+  expect(r.code).toBe(0);
+  await receiver.waitFor((rc) => rc.spans().some((s) => s.kind === 'SERVER'));
+  expect(receiver.requests.every((q) => q.transport === transport && q.error === undefined)).toBe(true);
+  if (transport === 'http/protobuf') expect(receiver.requests.map((q) => q.headers['content-encoding'])).toContain('gzip');
+});
+
 test('service name and resource attributes come from OTEL_* and local detectors', async () => {
   const r = await runFixture({
     script: 'http-server.mjs',
