@@ -34,6 +34,16 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
           rss: false,
         },
         {
+          // Not a target: the floor under the store variant. Configuration and the code-cached
+          // SDK bundle loaded, nothing started (bench/apps/sdk-load-floor.ts). After 'store' so
+          // that its warm-up run has written the code cache both read.
+          label: 'floor',
+          args: ['--import', join(root, '.bench/sdk-load-floor.mjs'), app, ...args],
+          env: { ...base, MEMOTEL_STORE_DIR: join(work, 'store'), MEMOTEL_BENCH_SDK_BUNDLE: join(root, 'dist/bundle/sdk.cjs') },
+          node: node.path,
+          rss: false,
+        },
+        {
           label: 'direct',
           args: ['--import', join(root, 'register.js'), app, ...args],
           env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl },
@@ -67,6 +77,7 @@ export async function hookBench(root: string, rounds: number): Promise<Record<st
       console.log(`\nhook process end to end, ${node.label}: UserPromptSubmit with a recall (${rounds} rounds, interleaved; overhead = median of per-round ratios)`);
       console.log(`  bare                     ${fmt(summary(runs.get('bare')!).wallMs).padStart(5)} ms`);
       results[`${node.label} store`] = line('memotel, local store', 'store', '(target <= +25%)');
+      line('memotel SDK loaded only', 'floor', '(the floor: configuration and the code-cached SDK bundle only)');
       results[`${node.label} direct`] = line('memotel, OTLP gRPC', 'direct', '(target <= +60%)');
       line('memotel, OTLP http/proto', 'direct-http', '(for comparison: no gRPC client to load)');
     }
