@@ -1,6 +1,7 @@
 // Exporters per signal, as the configuration chose them. OTLP exporters are created on the
 // first export (the module that builds them is imported then), so a process that ends
 // without exporting never pays for gRPC or an HTTP client.
+import type { Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import {
@@ -13,7 +14,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { MemotelConfig, OtlpSignalConfig, Signal } from '../config/index.js';
 import { StoreLogExporter, StoreMetricExporter, StoreSpanExporter } from '../store/exporters.js';
 import { StoreWriter } from '../store/writer.js';
-import { pipelineStats } from './pipeline-stats.js';
+import { countsMetricsExports, pipelineStats } from './pipeline-stats.js';
 import { StderrLogExporter, StderrMetricExporter, StderrSpanExporter } from './console.js';
 import { exitSpool } from './exit-spool.js';
 import { usedCodeCacheFeature } from './code-cache.js';
@@ -78,6 +79,9 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
 }
 
 class PipelineMetricExporter extends PipelineExporter<ResourceMetrics> implements PushMetricExporter {
+  #lastCumulative?: string;
+  #onlyIfChanged = false;
+
   constructor(
     destination: string,
     create: () => PushMetricExporter | Promise<PushMetricExporter>,
@@ -88,6 +92,57 @@ class PipelineMetricExporter extends PipelineExporter<ResourceMetrics> implement
   selectAggregationTemporality(t: InstrumentType): AggregationTemporality {
     return this.temporality(t);
   }
+
+  /**
+   * From now on (the shutdown's final collection), export only what differs from the last
+   * export that succeeded. A short-lived process flushes and then shuts down: without this it
+   * would send every metric point twice, moments apart, with the same values.
+   */
+  exportOnlyIfChanged(): void {
+    this.#onlyIfChanged = true;
+  }
+
+  override export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
+    const digest = metricsDigest(metrics);
+    if (this.#onlyIfChanged && !digest.newDeltas && digest.cumulative === this.#lastCumulative) {
+      return done({ code: ExportResultCode.SUCCESS });
+    }
+    super.export(metrics, (r) => {
+      if (r.code === ExportResultCode.SUCCESS) this.#lastCumulative = digest.cumulative;
+      done(r);
+    });
+  }
+}
+
+type Point = { attributes: Attributes; startTime: unknown; value: unknown };
+
+/**
+ * What a metrics export says, for telling whether it says anything the last one did not.
+ * `cumulative`: its cumulative points (and gauges) without the collection time; equal strings
+ * mean the same values since the same start times. `newDeltas`: whether a delta point counts
+ * anything (a delta is news unless it is zero). The count of metric points exported is left out:
+ * each metrics export changes it by succeeding.
+ */
+export function metricsDigest(metrics: ResourceMetrics): { cumulative: string; newDeltas: boolean } {
+  const cumulative: unknown[] = [];
+  let newDeltas = false;
+  for (const { scope, metrics: scopeMetrics } of metrics.scopeMetrics) {
+    for (const m of scopeMetrics) {
+      const points = (m.dataPoints as Point[]).filter((p) => !countsMetricsExports(m.descriptor.name, p.attributes));
+      if (m.aggregationTemporality === AggregationTemporality.DELTA) {
+        newDeltas ||= points.some((p) => !isZero(p.value));
+      } else {
+        cumulative.push([scope.name, scope.version, m.descriptor.name, points.map((p) => [p.attributes, p.startTime, p.value])]);
+      }
+    }
+  }
+  return { cumulative: JSON.stringify(cumulative), newDeltas };
+}
+
+/** A sum of zero, or a histogram of no measurements. */
+function isZero(value: unknown): boolean {
+  if (typeof value === 'number') return value === 0;
+  return typeof value === 'object' && value !== null && (value as { count?: unknown }).count === 0;
 }
 
 /** The exporters of one OTLP protocol; gRPC's and HTTP's are loaded apart, each on first export. */
@@ -99,12 +154,22 @@ export interface SignalExporters {
   logs: LogRecordExporter[];
   /** Prometheus pull endpoint, when chosen for metrics. */
   prometheus: boolean;
+  /** Called before shutdown: the final metrics export sends nothing if nothing changed. */
+  exportMetricsOnlyIfChanged(): void;
 }
 
 export function createExporters(config: MemotelConfig, writer: StoreWriter): SignalExporters {
   const store = () => writer;
   const otlp = (s: Signal): OtlpSignalConfig => config.otlp[s];
-  const out: SignalExporters = { spans: [], metrics: [], logs: [], prometheus: false };
+  const out: SignalExporters = {
+    spans: [],
+    metrics: [],
+    logs: [],
+    prometheus: false,
+    exportMetricsOnlyIfChanged: () => {
+      for (const e of out.metrics) if (e instanceof PipelineMetricExporter) e.exportOnlyIfChanged();
+    },
+  };
 
   for (const name of config.exporters.traces) {
     if (name === 'store') out.spans.push(new PipelineExporter('traces', 'store', () => new StoreSpanExporter(store())));

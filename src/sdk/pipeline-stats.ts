@@ -94,12 +94,20 @@ export function dropCounter(signal: Signal): MeterProvider {
   return { getMeter: () => meter };
 }
 
+const METRIC_EXPORTED = 'memotel.telemetry.exported';
+const ATTR_SIGNAL = 'memotel.telemetry.signal';
+
+/** Whether a metric point is the count of metric points exported (which exporting changes). */
+export function countsMetricsExports(metricName: string, attributes: Attributes): boolean {
+  return metricName === METRIC_EXPORTED && attributes[ATTR_SIGNAL] === 'metrics';
+}
+
 /** memotel.telemetry.* self-metrics, read from the stats when metrics are collected. */
 export function registerPipelineMetrics(): void {
   const meter = metrics.getMeter('memotel/pipeline');
   const stats = pipelineStats();
   const counters = {
-    exported: meter.createObservableCounter('memotel.telemetry.exported', {
+    exported: meter.createObservableCounter(METRIC_EXPORTED, {
       unit: '{item}',
       description: 'Spans, metric data points and log records the pipeline exported successfully.',
     }),
@@ -117,7 +125,7 @@ export function registerPipelineMetrics(): void {
       // Zeros are not reported: a process with nothing to say exports nothing (and so never
       // loads an exporter).
       for (const [signal, s] of Object.entries(stats.signals)) {
-        const attributes = { 'memotel.telemetry.signal': signal };
+        const attributes = { [ATTR_SIGNAL]: signal };
         if (s.exported) result.observe(counters.exported, s.exported, attributes);
         if (s.failed) result.observe(counters.failed, s.failed, attributes);
         if (s.dropped) result.observe(counters.dropped, s.dropped, attributes);

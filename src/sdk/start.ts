@@ -152,19 +152,20 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
     shutdown: () => (stopped ??= shutdownAll()),
   };
 
+  // Spans and log records first, then metrics: the metrics then count what was just exported
+  // (memotel.telemetry.*), and a shutdown right after has nothing new to send.
   async function forceFlushAll(): Promise<void> {
-    const providers = [trace.getTracerProvider(), metrics.getMeterProvider(), logs.getLoggerProvider()] as Array<
-      Parameters<typeof unwrapProxy>[0]
-    >;
-    await Promise.all(
-      providers.map((p) => unwrapProxy(p)?.forceFlush?.().catch((e: Error) => diag.warn('flush failed:', e))),
-    );
+    const flush = (p: object) =>
+      unwrapProxy(p as Parameters<typeof unwrapProxy>[0])?.forceFlush?.().catch((e: Error) => diag.warn('flush failed:', e));
+    await Promise.all([flush(trace.getTracerProvider()), flush(logs.getLoggerProvider())]);
+    await flush(metrics.getMeterProvider());
   }
 
   async function shutdownAll(): Promise<void> {
     lifecycle?.uninstall();
     runtimeMetrics.stop();
     components.stop();
+    exporters.exportMetricsOnlyIfChanged();
     await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
   }
 

@@ -73,7 +73,7 @@ describe('a memory hook (the example app)', () => {
     const metrics = h.receiver.metrics();
     const skipped = pointsOf(metrics, 'memotel.hook.invocations', { 'memotel.hook.event': 'PostToolUse', 'memotel.hook.outcome': 'skipped' });
     expect(skipped.length).toBeGreaterThan(0);
-    // Cumulative points (the flush, then the exporter's shutdown): each says 1, none more.
+    // Cumulative points: each says 1, none more.
     expect(skipped.every((p) => p.value === 1)).toBe(true);
     expect(pointsOf(metrics, 'memotel.hook.invocations', { 'memotel.hook.outcome': 'success' })).toHaveLength(0);
 
@@ -86,6 +86,20 @@ describe('a memory hook (the example app)', () => {
     expect(used.points[0]!.explicitBounds).toEqual([0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 1.5, 2]);
     expect(used.points[0]!.attributes).toEqual({ 'memotel.hook.event': 'PostToolUse' });
     expect(metricNamed(metrics, 'memotel.hook.invocations').unit).toBe('{invocation}');
+  });
+});
+
+describe('a hook process exports its metrics once', () => {
+  test('after its spans, counting them: the shutdown right after the flush has nothing new to send', async () => {
+    const run = await appHook({ hook_event_name: 'UserPromptSubmit', session_id: RAW_SESSION, prompt: 'what does a hook export?' });
+    expect(run.code).toBe(0);
+    // The process has exited, so whatever it sent has arrived.
+    await h.receiver.waitFor((r) => r.requests.some((q) => q.signal === 'metrics'));
+    const signals = h.receiver.requests.map((q) => q.signal);
+    expect(signals.filter((s) => s === 'metrics')).toHaveLength(1);
+    expect(signals.indexOf('traces')).toBeLessThan(signals.indexOf('metrics'));
+    const exported = pointsOf(h.receiver.metrics(), 'memotel.telemetry.exported', { 'memotel.telemetry.signal': 'traces' });
+    expect(exported.map((p) => p.value)).toEqual([h.receiver.spans().length]);
   });
 });
 
