@@ -309,10 +309,17 @@ async function sharedCommonJsCopies(file, { required }) {
     'if (!copy) __memotelCommonJs.set(mod, (copy = __copyProps(__defProp({}, "__esModule", { value: true }), mod))); return copy; };';
   await writeFile(file, source.replace(helper, shared), 'latin1');
 }
-await build({ ...cjs, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii', plugins: [...common.plugins, grpcJsApartPlugin, lazyZlibPlugin] });
+// The two files memotel's code cache loads come inside the function Node wraps a CommonJS file
+// in, so that the loader does not copy them to wrap them (BUNDLE_WRAPPER_HEAD in
+// src/sdk/code-cache.ts, which checks for exactly this head; test/unit/bundle.test.ts too).
+const wrapped = {
+  banner: { js: `(function (exports, require, module, __filename, __dirname) { ${cjs.banner.js}` },
+  footer: { js: '});' },
+};
+await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii', plugins: [...common.plugins, grpcJsApartPlugin, lazyZlibPlugin] });
 await builtinNamespaces('dist/bundle/sdk.cjs', { required: true });
 await sharedCommonJsCopies('dist/bundle/sdk.cjs', { required: true });
-await build({ ...cjs, outfile: 'dist/bundle/grpc-js.cjs', entryPoints: [requireFromHere.resolve('@grpc/grpc-js')], charset: 'ascii', plugins: [...common.plugins, grpcNetPlugin, lazyZlibPlugin] });
+await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/grpc-js.cjs', entryPoints: [requireFromHere.resolve('@grpc/grpc-js')], charset: 'ascii', plugins: [...common.plugins, grpcNetPlugin, lazyZlibPlugin] });
 await builtinNamespaces('dist/bundle/grpc-js.cjs', { required: false });
 await sharedCommonJsCopies('dist/bundle/grpc-js.cjs', { required: false });
 // src/sdk/code-cache.ts reads them as latin1, which is only right for ASCII.
