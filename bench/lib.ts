@@ -80,6 +80,15 @@ export function median(xs: number[]): number {
   return quantile(xs, 0.5);
 }
 
+/**
+ * A 95 % interval for the median of `xs` (percentile bootstrap): how precisely a run pins the
+ * median down, which is what says whether a target is met or a change is real.
+ */
+export function medianInterval(xs: number[], resamples = 2000): [number, number] {
+  const medians = Array.from({ length: resamples }, () => median(xs.map(() => xs[Math.floor(Math.random() * xs.length)]!)));
+  return [quantile(medians, 0.025), quantile(medians, 0.975)];
+}
+
 export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {
   const rss = samples.map((s) => s.maxRssKb).filter((x): x is number => x !== undefined);
   return { wallMs: median(samples.map((s) => s.wallMs)), rssMb: rss.length ? median(rss) / 1024 : undefined };
