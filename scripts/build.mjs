@@ -309,6 +309,7 @@ async function sharedCommonJsCopies(file, { required }) {
     'if (!copy) __memotelCommonJs.set(mod, (copy = __copyProps(__defProp({}, "__esModule", { value: true }), mod))); return copy; };';
   await writeFile(file, source.replace(helper, shared), 'latin1');
 }
+
 // The two files memotel's code cache loads come inside the function Node wraps a CommonJS file
 // in, so that the loader does not copy them to wrap them (BUNDLE_WRAPPER_HEAD in
 // src/sdk/code-cache.ts, which checks for exactly this head; test/unit/bundle.test.ts too).
