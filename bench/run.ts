@@ -6,6 +6,7 @@ import { memoryOpsBench, memoryOpsPairedBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
+import { preloadBench } from './preload.js';
 import { instructionsBench } from './instructions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,7 @@ if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number
 if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, Math.max(rounds, 20));
+if (want('preload')) await preloadBench(root, Math.max(rounds, 30));
 if (want('index')) {
   // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
   console.log('\nvector index');
