@@ -23,13 +23,14 @@ interface ModuleInternals {
 const INSTALLED = Symbol.for('memotel.esm-cjs-imports');
 
 /**
- * Patches ESM imports of these CommonJS entry files (absolute, as Node resolves them).
+ * Patches ESM imports of these CommonJS entry files (absolute, as Node resolves them), which
+ * `entryFiles` gives when the ESM loader first loads a CommonJS file.
  * `requireFrom` is a file whose require() the instrumentations see (the app's entry point).
  */
-export function patchEsmImportsOfCommonJs(entryFiles: readonly string[], requireFrom: string): void {
+export function patchEsmImportsOfCommonJs(entryFiles: () => readonly string[], requireFrom: string): void {
   const internals = Module as unknown as ModuleInternals & Record<symbol, unknown>;
-  if (entryFiles.length === 0 || internals[INSTALLED]) return;
-  const targets = new Set(entryFiles);
+  if (internals[INSTALLED]) return;
+  let targets: Set<string> | undefined;
   const requireHooked = createRequire(requireFrom);
   const load = internals._load;
   const loadJs = internals._extensions['.js'];
@@ -39,10 +40,21 @@ export function patchEsmImportsOfCommonJs(entryFiles: readonly string[], require
   }
   internals[INSTALLED] = true;
   let importing: string | undefined; // the target the ESM loader is loading right now
+  const isTarget = (file: string): boolean => {
+    if (!targets) {
+      try {
+        targets = new Set(entryFiles());
+      } catch (err) {
+        diag.debug('memotel: could not resolve the instrumented packages for ESM imports:', err);
+        targets = new Set();
+      }
+    }
+    return targets.has(file);
+  };
 
   internals._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
     // The ESM loader's call: no parent module. require() calls always pass one.
-    if (parent !== undefined || isMain || !targets.has(request)) return load.apply(this, [request, parent, isMain]);
+    if (parent !== undefined || isMain || !isTarget(request)) return load.apply(this, [request, parent, isMain]);
     const outer = importing;
     importing = request;
     try {

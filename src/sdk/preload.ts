@@ -24,7 +24,10 @@ export function startFromPreload(resolved: Resolved): void {
     const { builtins, packages } = patchedModules(startResolved(resolved).instrumentations);
     patchBuiltinsForEsm(builtins);
     const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
-    patchEsmImportsOfCommonJs(packageEntriesToHook(packages.map((p) => p.name), entry), entry);
+    const names = packages.map((p) => p.name);
+    // Resolved when the ESM loader first loads a CommonJS file (~0.7 ms on Node 20): an app that
+    // never imports CommonJS from ESM never pays for it.
+    if (names.length > 0) patchEsmImportsOfCommonJs(() => packageEntriesToHook(names, entry), entry);
   } catch (err) {
     reportStartFailure(err);
   }
