@@ -3,24 +3,15 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
 await build({
-  entryPoints: ['bench/run.ts'],
-  outfile: '.bench/run.mjs',
+  // The benchmarks, and the floor variant of the hook benchmark (an ESM preload like register.js).
+  entryPoints: { run: 'bench/run.ts', 'sdk-load-floor': 'bench/apps/sdk-load-floor.ts' },
+  outdir: '.bench',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20.6',
   // Dependencies stay in node_modules; memotel's own sources are bundled from TypeScript.
-  packages: 'external',
-  logLevel: 'warning',
-});
-// The floor variant of the hook benchmark: an ESM preload like register.js.
-await build({
-  entryPoints: ['bench/apps/sdk-load-floor.ts'],
-  outfile: '.bench/sdk-load-floor.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.6',
   packages: 'external',
   logLevel: 'warning',
 });
