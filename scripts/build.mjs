@@ -157,29 +157,37 @@ const grpcJsApartPlugin = {
 };
 
 /**
+ * A plugin that gives every import of the built-in `name` in a bundle the module `contents`
+ * (CommonJS, which may require the real built-in as `node:<name>`).
+ */
+function builtinReplacement(name, contents) {
+  const namespace = `memotel-${name}`;
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(node:)?${name}$`) }, (args) =>
+        args.namespace === namespace ? undefined : { path: name, namespace },
+      );
+      b.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: 'js', resolveDir: process.cwd() }));
+    },
+  };
+}
+
+/**
  * grpc-js asks net.isIPv6() about every address it handles, IPv4 ones included, and Node's
  * isIPv6 compiles a large regular expression on first use: ~3.5 ms, then ~1 ms for the next
  * input (2-core dev machine, Node 20 and 24), in every process exporting over gRPC. In
  * grpc-js's bundle, `net` is Node's module with an isIPv6 that answers false without the
  * expression for a string with no colon (every IPv6 address has one).
  */
-const grpcNetPlugin = {
-  name: 'memotel-grpc-net',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?net$/ }, (args) =>
-      args.namespace === 'memotel-grpc-net' ? undefined : { path: 'net', namespace: 'memotel-grpc-net' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'memotel-grpc-net' }, () => ({
-      contents: `const net = require('node:net');
+const grpcNetPlugin = builtinReplacement(
+  'net',
+  `const net = require('node:net');
 module.exports = Object.assign(Object.create(null), net, {
   isIPv6: (input) => typeof input === 'string' && input.includes(':') && net.isIPv6(input),
 });
 `,
-      loader: 'js',
-      resolveDir: process.cwd(),
-    }));
-  },
-};
+);
 
 /**
  * The OTLP exporters load zlib at their top level (the HTTP transport and grpc-js alike), for
@@ -188,24 +196,15 @@ module.exports = Object.assign(Object.create(null), net, {
  * CommonJS bundles, `zlib` is an object whose properties load it on first use; its names are
  * those of the zlib module of the Node that builds.
  */
-const lazyZlibPlugin = {
-  name: 'memotel-lazy-zlib',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?zlib$/ }, (args) =>
-      args.namespace === 'memotel-lazy-zlib' ? undefined : { path: 'zlib', namespace: 'memotel-lazy-zlib' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'memotel-lazy-zlib' }, () => ({
-      contents: `let zlib;
+const lazyZlibPlugin = builtinReplacement(
+  'zlib',
+  `let zlib;
 const load = () => (zlib ??= require('node:zlib'));
 for (const name of ${JSON.stringify(Object.keys(requireFromHere('node:zlib')))}) {
   Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
 }
 `,
-      loader: 'js',
-      resolveDir: process.cwd(),
-    }));
-  },
-};
+);
 
 // ESM bundles need `require` for the CommonJS dependencies they contain.
 const esmBanner = "import { createRequire as __memotelCreateRequire } from 'node:module'; const require = __memotelCreateRequire(import.meta.url);";
