@@ -41,7 +41,17 @@ export interface PatchedModules {
   complete: boolean;
 }
 
+// Read once per set of instrumentations: start() filters require() with it, the preload then
+// patches ESM imports from it.
+const patchedModulesOf = new WeakMap<readonly Instrumentation[], PatchedModules>();
+
 export function patchedModules(instrumentations: readonly Instrumentation[]): PatchedModules {
+  let patched = patchedModulesOf.get(instrumentations);
+  if (!patched) patchedModulesOf.set(instrumentations, (patched = readPatchedModules(instrumentations)));
+  return patched;
+}
+
+function readPatchedModules(instrumentations: readonly Instrumentation[]): PatchedModules {
   const builtins = new Set<string>();
   const packages = new Map<string, boolean>();
   let complete = true;
