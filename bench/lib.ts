@@ -46,7 +46,13 @@ export function runOnce(v: Variant, cwd: string, stdin?: string): Promise<Sample
   });
 }
 
-const SETTLE_MS = 100;
+/**
+ * A pause before each measured run: a receiver in the benchmark's process (or the kernel) may
+ * still be busy with the previous run's export or teardown, which would slow whichever runs next.
+ */
+export function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 100));
+}
 
 /** Runs the variants interleaved (A B C A B C ...) so drift affects all alike. */
 export async function interleaved(
@@ -59,9 +65,7 @@ export async function interleaved(
   for (const v of variants) await runOnce(v, cwd, stdin); // warm the page cache
   for (let i = 0; i < rounds; i++) {
     for (const v of variants) {
-      // A pause between runs: a receiver in this process (or the kernel) may still be busy with
-      // the previous run's export, which would slow whichever variant runs next.
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      await settle();
       out.get(v.label)!.push(await runOnce(v, cwd, stdin));
     }
   }

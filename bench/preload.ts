@@ -9,10 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchNodes, fmt, initRepo, median, medianInterval } from './lib.js';
-
-// As in interleaved() (lib.ts): the previous process's teardown must not slow the next.
-const SETTLE_MS = 100;
+import { benchNodes, fmt, initRepo, median, medianInterval, settle } from './lib.js';
 
 interface Marks {
   start: number;
@@ -70,7 +67,7 @@ export async function preloadBench(root: string, rounds: number): Promise<void> 
         for (let i = 0; i < rounds; i++) {
           const pair = i % 2 === 0 ? [bareArgs, memotelArgs] : [memotelArgs, bareArgs];
           const run = async (args: string[]) => {
-            await new Promise((r) => setTimeout(r, SETTLE_MS));
+            await settle();
             return runMarked(node.path, args, env, app.stdin);
           };
           const [a, b] = [await run(pair[0]!), await run(pair[1]!)];
