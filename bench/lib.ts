@@ -85,12 +85,20 @@ export function median(xs: number[]): number {
 }
 
 /**
- * A 95 % interval for the median of `xs` (percentile bootstrap): how precisely a run pins the
- * median down, which is what says whether a target is met or a change is real.
+ * A 95 % interval for a statistic of `xs` (percentile bootstrap): how precisely a run pins it
+ * down, which is what says whether a target is met or a change is real.
  */
-export function medianInterval(xs: number[], resamples = 2000): [number, number] {
-  const medians = Array.from({ length: resamples }, () => median(xs.map(() => xs[Math.floor(Math.random() * xs.length)]!)));
-  return [quantile(medians, 0.025), quantile(medians, 0.975)];
+export function bootstrapInterval(xs: number[], statistic: (xs: number[]) => number, resamples = 2000): [number, number] {
+  const values = Array.from({ length: resamples }, () => statistic(xs.map(() => xs[Math.floor(Math.random() * xs.length)]!)));
+  return [quantile(values, 0.025), quantile(values, 0.975)];
+}
+
+export function medianInterval(xs: number[]): [number, number] {
+  return bootstrapInterval(xs, median);
+}
+
+export function mean(xs: number[]): number {
+  return xs.reduce((sum, x) => sum + x, 0) / xs.length;
 }
 
 export function summary(samples: Sample[]): { wallMs: number; rssMb?: number } {

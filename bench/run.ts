@@ -16,7 +16,7 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want('startup')) await startupBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
-if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_BLOCKS ?? 16));
+if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_PAIRED_OPS ?? 600));
 if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, Math.max(rounds, 20));
