@@ -11,7 +11,6 @@
 // Every wait is bounded by MEMOTEL_SHUTDOWN_TIMEOUT (default 2000 ms).
 import { diag } from '@opentelemetry/api';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
-import type { MemotelHandle } from './start.js';
 import { exitSpool } from './exit-spool.js';
 
 export interface Lifecycle {
@@ -20,7 +19,8 @@ export interface Lifecycle {
 
 type Listener = (...args: never[]) => void;
 
-export function installLifecycle(handle: MemotelHandle, timeoutMillis: number): Lifecycle {
+/** `shutdown`: the handle's shutdown, told that the process ends once it is done. */
+export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: number): Lifecycle {
   const installed: Array<[string, Listener]> = [];
   const on = (event: string, fn: Listener) => {
     process.on(event as 'exit', fn as () => void);
@@ -29,7 +29,7 @@ export function installLifecycle(handle: MemotelHandle, timeoutMillis: number): 
   const others = (event: string, self: Listener) => process.listeners(event as 'exit').filter((l) => l !== self);
 
   let finishing: Promise<boolean> | undefined;
-  const finish = () => (finishing ??= bounded(handle.shutdown(), timeoutMillis));
+  const finish = () => (finishing ??= bounded(shutdown(), timeoutMillis));
 
   const onBeforeExit = () => {
     // A pending export can keep the event loop alive (a dead collector, retries): when the

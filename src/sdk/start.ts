@@ -149,7 +149,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
     started: true,
     instrumentations,
     forceFlush: () => forceFlushAll(),
-    shutdown: () => (stopped ??= shutdownAll()),
+    shutdown: () => (stopped ??= shutdownAll(false)),
   };
 
   // Spans and log records first, then metrics: the metrics then count what was just exported
@@ -161,16 +161,17 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
     await flush(metrics.getMeterProvider());
   }
 
-  async function shutdownAll(): Promise<void> {
+  async function shutdownAll(processEnding: boolean): Promise<void> {
     lifecycle?.uninstall();
     runtimeMetrics.stop();
     components.stop();
     exporters.exportMetricsOnlyIfChanged();
+    if (processEnding) exporters.processEnding();
     await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
   }
 
   const lifecycle: Lifecycle | undefined =
-    options.handleExit === false ? undefined : installLifecycle(handle, config.shutdownTimeoutMillis);
+    options.handleExit === false ? undefined : installLifecycle(() => (stopped ??= shutdownAll(true)), config.shutdownTimeoutMillis);
 
   setRunning(handle);
   diag.debug(
