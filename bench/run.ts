@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startupBench } from './startup.js';
-import { memoryOpsBench, memoryOpsPairedBench } from './memory-ops.js';
+import { memoryOpsBench, memoryOpsPairedBench, spanTreeBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
@@ -17,6 +17,7 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('startup')) await startupBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
 if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_PAIRED_OPS ?? 600));
+if (want('memory') || only.includes('span-tree')) spanTreeBench(root, Number(process.env.BENCH_SPAN_TREE_OPS ?? 1000));
 if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, Math.max(rounds, 20));
