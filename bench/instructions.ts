@@ -54,9 +54,13 @@ export function instructionsBench(root: string): void {
     }
   };
   try {
-    measure('git run of the memory library (only the git instrumentation)', 'git-loop.mjs', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'memotel-git' }, 10, 60);
+    // No timers, so that nothing depends on how long valgrind makes the process live: the apps
+    // flush spans every fifth operation, metrics export at exit (not counted), and runtime
+    // metrics (started after 10 s) are off.
+    const untimed = { OTEL_BSP_SCHEDULE_DELAY: '3600000', OTEL_METRIC_EXPORT_INTERVAL: '3600000', MEMOTEL_RUNTIME_METRICS: 'off' };
+    measure('git run of the memory library (only the git instrumentation)', 'git-loop.mjs', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'memotel-git', ...untimed }, 10, 60);
     // A capture's first few dozen runs: the span path is not optimised yet (performance.md).
-    measure('capture (all instrumentations; captures 6-25 of the process)', 'memory-loop.mjs', { OP: 'capture' }, 5, 25);
+    measure('capture (all instrumentations; captures 6-25 of the process)', 'memory-loop.mjs', { OP: 'capture', ...untimed }, 5, 25);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
