@@ -58,7 +58,10 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
     usedCodeCacheFeature(`${this.signal}:${this.destination}`);
     const finish = (r: ExportResult) => {
       pipelineStats().record(this.signal, this.destination, count, r);
-      if (Array.isArray(items)) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);
+      // At the process's end a failed export was the last chance: its spans and log records stay
+      // in the exit spool, which appends them to the local store as the process exits.
+      const keep = this.#processEnding && r.code !== ExportResultCode.SUCCESS;
+      if (Array.isArray(items) && !keep) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);
       done(r);
     };
     const target = this.#get();

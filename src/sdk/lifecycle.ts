@@ -3,6 +3,7 @@
 //  - natural end (beforeExit): shutdown (which flushes), bounded.
 //  - process.exit(): only synchronous work is possible, so spans and log records still waiting
 //    in the batch queues are appended to the local store (the exit spool); nothing is delayed.
+//    Whatever the final flush of any path could not deliver goes there too.
 //  - SIGTERM / SIGINT: if the app has a handler of its own we leave it alone; otherwise flush
 //    (bounded) and re-raise the signal, so the process dies of it (exit status 128+n).
 //  - uncaught exception / unhandled rejection: recorded as an exception log record, flushed
@@ -35,6 +36,8 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
     // A pending export can keep the event loop alive (a dead collector, retries): when the
     // bound passes, end the process the way it was ending anyway.
     void finish().then((timedOut) => {
+      // The shutdown has removed these listeners, 'exit' included: save what could not be sent.
+      exitSpool().drainSync();
       if (timedOut) process.exit();
     });
   };
@@ -46,6 +49,8 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
     const self = signalHandlers[signal];
     if (others(signal, self).length > 0) return; // the app decides what a signal means
     void finish().then(() => {
+      // Dying of the signal skips 'exit' listeners: save what could not be sent now.
+      exitSpool().drainSync();
       uninstall();
       process.kill(process.pid, signal);
     });
@@ -61,6 +66,7 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
   const onUncaught = ((error: unknown) => {
     if (others('uncaughtException', onUncaught).length > 0) return; // the app handles it
     void finish().then(() => {
+      exitSpool().drainSync();
       uninstall();
       // Thrown from a fresh tick with no handler left: Node prints it and exits with code 1,
       // as it would have done without memotel.

@@ -126,3 +126,55 @@ test('collector unreachable: the process still exits, with its own code and outp
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('pong\n');
 });
+
+/** The spans a store directory holds, from its active traces file. */
+function storedSpans(dir: string): Array<{ kind: number }> {
+  const file = join(dir, 'traces.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .flatMap((l) => JSON.parse(l).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)));
+}
+
+test.each(['grpc', 'http/protobuf'])(
+  'collector unreachable (%s): what the last export could not deliver is saved to the local store',
+  async (protocol) => {
+    const port = await closedPort();
+    const dir = await tempDir('memotel-exit-down-');
+    try {
+      const r = await runFixture({
+        script: 'exit-paths.mjs',
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          MEMOTEL_STORE_DIR: dir.path,
+          MEMOTEL_SHUTDOWN_TIMEOUT: '500',
+        },
+        timeoutMs: 6000,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('pong\n');
+      expect(storedSpans(dir.path).map((s) => s.kind)).toEqual(expect.arrayContaining([2, 3])); // SERVER, CLIENT
+    } finally {
+      await dir.cleanup();
+    }
+  },
+);
+
+test('SIGTERM with the collector unreachable: the spans are saved to the local store before the process dies', async () => {
+  const port = await closedPort();
+  const dir = await tempDir('memotel-signal-down-');
+  try {
+    const r = await runFixture({
+      script: 'long-server.mjs',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, MEMOTEL_STORE_DIR: dir.path, MEMOTEL_SHUTDOWN_TIMEOUT: '500' },
+      signal: { name: 'SIGTERM', afterStdoutLine: /ready/ },
+      timeoutMs: 6000,
+    });
+    expect(r.signal).toBe('SIGTERM');
+    expect(storedSpans(dir.path).map((s) => s.kind)).toContain(2); // SERVER
+  } finally {
+    await dir.cleanup();
+  }
+});
