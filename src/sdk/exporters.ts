@@ -81,7 +81,7 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
     const exporter = this.#exporter ?? (this.#loading && (await this.#loading));
     if (!exporter) return;
     // The process is ending: wait for what is still in flight, and leave the connection for the
-    // operating system to close. Closing a gRPC channel gracefully costs a hook process ~1.5 ms
+    // operating system to close. Closing a gRPC channel gracefully costs a hook process ~1.2 ms
     // of its exit, and there is nothing left to send on it.
     if (this.#processEnding) await exporter.forceFlush?.();
     else await exporter.shutdown();
