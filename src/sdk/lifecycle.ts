@@ -29,15 +29,20 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
   };
   const others = (event: string, self: Listener) => process.listeners(event as 'exit').filter((l) => l !== self);
 
+  // Every path ends the same way: the bounded shutdown, then what it could not deliver saved to
+  // the store. The spool is drained here, not only on 'exit': the shutdown removes these
+  // listeners, 'exit' included, and a process dying of a signal skips 'exit' listeners anyway.
   let finishing: Promise<boolean> | undefined;
-  const finish = () => (finishing ??= bounded(shutdown(), timeoutMillis));
+  const finish = () =>
+    (finishing ??= bounded(shutdown(), timeoutMillis).then((timedOut) => {
+      exitSpool().drainSync();
+      return timedOut;
+    }));
 
   const onBeforeExit = () => {
     // A pending export can keep the event loop alive (a dead collector, retries): when the
     // bound passes, end the process the way it was ending anyway.
     void finish().then((timedOut) => {
-      // The shutdown has removed these listeners, 'exit' included: save what could not be sent.
-      exitSpool().drainSync();
       if (timedOut) process.exit();
     });
   };
@@ -49,8 +54,6 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
     const self = signalHandlers[signal];
     if (others(signal, self).length > 0) return; // the app decides what a signal means
     void finish().then(() => {
-      // Dying of the signal skips 'exit' listeners: save what could not be sent now.
-      exitSpool().drainSync();
       uninstall();
       process.kill(process.pid, signal);
     });
@@ -66,7 +69,6 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
   const onUncaught = ((error: unknown) => {
     if (others('uncaughtException', onUncaught).length > 0) return; // the app handles it
     void finish().then(() => {
-      exitSpool().drainSync();
       uninstall();
       // Thrown from a fresh tick with no handler left: Node prints it and exits with code 1,
       // as it would have done without memotel.
