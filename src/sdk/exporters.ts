@@ -170,10 +170,12 @@ export interface SignalExporters {
   logs: LogRecordExporter[];
   /** Prometheus pull endpoint, when chosen for metrics. */
   prometheus: boolean;
-  /** Called before shutdown: the final metrics export sends nothing if nothing changed. */
-  exportMetricsOnlyIfChanged(): void;
-  /** Called before the shutdown at the process's end: exporters finish without closing their connections. */
-  processEnding(): void;
+  /**
+   * Called before shutdown: the final metrics export sends nothing if nothing changed; and when
+   * the process ends with it, exporters finish without closing their connections and leave what
+   * they fail to send in the exit spool.
+   */
+  beforeShutdown(processEnding: boolean): void;
 }
 
 export function createExporters(config: MemotelConfig, writer: StoreWriter): SignalExporters {
@@ -184,10 +186,9 @@ export function createExporters(config: MemotelConfig, writer: StoreWriter): Sig
     metrics: [],
     logs: [],
     prometheus: false,
-    exportMetricsOnlyIfChanged: () => {
+    beforeShutdown: (processEnding) => {
       for (const e of out.metrics) if (e instanceof PipelineMetricExporter) e.exportOnlyIfChanged();
-    },
-    processEnding: () => {
+      if (!processEnding) return;
       for (const e of [...out.spans, ...out.metrics, ...out.logs]) if (e instanceof PipelineExporter) e.processEnding();
     },
   };

@@ -165,8 +165,7 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
     lifecycle?.uninstall();
     runtimeMetrics.stop();
     components.stop();
-    exporters.exportMetricsOnlyIfChanged();
-    if (processEnding) exporters.processEnding();
+    exporters.beforeShutdown(processEnding);
     await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
   }
 
