@@ -7,24 +7,10 @@
 // between spans does to it. Prints the blocks as JSON on stdout.
 import { spawn } from 'node:child_process';
 import diagnostics_channel from 'node:diagnostics_channel';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { trace } from '@opentelemetry/api';
-import { start } from 'memotel';
+import { instrumentationSwitch, pairedBlocks } from './paired.mjs';
 
-const perBlock = Number(process.env.PER_BLOCK ?? 20);
-const opsPerArm = Number(process.env.OPS_PER_ARM ?? 1000);
 const gap = process.env.GAP ?? 'none';
-const memotel = start();
-const storage = globalThis[Symbol.for('memotel.context-storage')];
-if (!(storage instanceof AsyncLocalStorage) || memotel.instrumentations.length === 0) {
-  throw new Error('span-tree must run under memotel\'s register with its instrumentations enabled');
-}
-const flushSpans = () => trace.getTracerProvider().getDelegate?.().forceFlush?.();
-const ours = memotel.instrumentations.filter((i) => i.instrumentationName.startsWith('memotel'));
-function setInstrumented(on) {
-  for (const i of ours) on ? i.enable() : i.disable();
-  if (!on) storage.disable();
-}
+const setInstrumented = instrumentationSwitch('span-tree');
 
 const channel = (name) => diagnostics_channel.tracingChannel(`memotel:${name}`);
 const [captureChannel, gitChannel, embeddingChannel, indexChannel] = ['capture', 'git', 'embedding', 'index'].map(channel);
@@ -60,22 +46,8 @@ function capture(i) {
   }, message);
 }
 
-let n = 0;
-async function timed() {
-  const t = process.hrtime.bigint();
-  const elu = performance.eventLoopUtilization();
-  for (let i = 0; i < perBlock; i++) await capture(n++);
-  await flushSpans();
-  const busy = performance.eventLoopUtilization(elu).active * 1e3;
-  return { wall: Number(process.hrtime.bigint() - t) / 1e3 / perBlock, busy: busy / perBlock };
-}
-
-const out = { perBlock, on: { capture: [] }, off: { capture: [] } };
-for (let b = 0; b * perBlock < opsPerArm; b++) {
-  for (const on of b % 2 === 0 ? [true, false] : [false, true]) {
-    setInstrumented(on);
-    (on ? out.on : out.off).capture.push({ done: b * perBlock, ...(await timed()) });
-  }
-}
-setInstrumented(true);
+const out = await pairedBlocks(setInstrumented, { capture }, {
+  perBlock: Number(process.env.PER_BLOCK ?? 20),
+  opsPerArm: Number(process.env.OPS_PER_ARM ?? 1000),
+});
 console.log(JSON.stringify(out));
