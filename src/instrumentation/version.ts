@@ -9,6 +9,7 @@ export const SCOPE_NAMES = {
   'memotel-embedding': 'memotel/instrumentation-embedding',
   'memotel-index': 'memotel/instrumentation-index',
   'memotel-git': 'memotel/instrumentation-git',
+  'memotel-mcp': 'memotel/instrumentation-mcp',
 } as const;
 
 /** Scope of telemetry that is not tied to one instrumentation (silent failures). */
