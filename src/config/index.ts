@@ -111,6 +111,7 @@ export const KNOWN_INSTRUMENTATIONS: Readonly<Record<string, boolean>> = {
   'memotel-embedding': true,
   'memotel-index': true,
   'memotel-git': true,
+  'memotel-mcp': true,
   'runtime-node': false,
 };
 

@@ -25,7 +25,7 @@ export interface Components {
 }
 
 export function memotelComponents(config: MemotelConfig): Components {
-  const key = sessionKey(config);
+  const key = sessionKeyFor(config);
   const session = key ? { key, fallbackSessionId: config.session.fallbackId } : undefined;
   let recorder: SilentFailureRecorder | undefined;
   return {
@@ -42,11 +42,20 @@ export function memotelComponents(config: MemotelConfig): Components {
   };
 }
 
+const sessionKeys = new WeakMap<MemotelConfig, { key: Buffer | undefined }>();
+
 /**
- * The HMAC key for session ids. A key file that cannot be created or read must not stop the
+ * The HMAC key for session ids, loaded once per configuration (the processors and the MCP
+ * instrumentation share it). A key file that cannot be created or read must not stop the
  * app: session ids are then left out entirely (never exported raw).
  */
-function sessionKey(config: MemotelConfig): Buffer | undefined {
+export function sessionKeyFor(config: MemotelConfig): Buffer | undefined {
+  let loaded = sessionKeys.get(config);
+  if (!loaded) sessionKeys.set(config, (loaded = { key: loadKey(config) }));
+  return loaded.key;
+}
+
+function loadKey(config: MemotelConfig): Buffer | undefined {
   try {
     return loadSessionKey({ salt: config.session.salt, keyFile: config.session.keyFile });
   } catch (err) {

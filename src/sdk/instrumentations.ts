@@ -7,7 +7,8 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import type { MemotelConfig } from '../config/index.js';
-import { memotelInstrumentation } from './components.js';
+import { McpInstrumentation } from '../instrumentation/mcp/index.js';
+import { memotelInstrumentation, sessionKeyFor } from './components.js';
 
 type Factory = (config: MemotelConfig) => Instrumentation | undefined;
 
@@ -22,6 +23,12 @@ const UPSTREAM: Record<string, Factory> = {
         const session = (span as unknown as { attributes?: Record<string, unknown> }).attributes?.['session.id'];
         if (typeof session === 'string') record['session.id'] = session;
       },
+    }),
+  'memotel-mcp': (config) =>
+    new McpInstrumentation({
+      captureContent: config.captureContent,
+      attributeValueLengthLimit: config.attributeValueLengthLimit,
+      sessionKey: sessionKeyFor(config),
     }),
 };
 
