@@ -88,6 +88,8 @@ interface Operation {
   /** The attributes metrics take their allowlisted subset from. */
   attributes: Attributes;
   request: JsonRpcRequest;
+  /** Server side: the transport's raw session id, hashed when the span gets it. */
+  sessionId?: string;
 }
 
 export class McpInstrumentation extends InstrumentationBase<McpInstrumentationConfig> {
@@ -310,7 +312,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     Object.assign(attributes, requestIdAttribute(extra?.requestId ?? request.id), transportAttributes(protocol.transport));
     const version = protocolVersions.get(protocol) ?? headerVersion(extra) ?? protocol.transport?.protocolVersion;
     if (version !== undefined) attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
-    // initialize proposes a revision; the session exists once it is accepted.
+    // initialize only proposes a revision: its session id is added once the revision is accepted.
     if (request.method !== METHOD_INITIALIZE) this._addSessionId(attributes, extra?.sessionId, version);
     if (this._captureContent && request.method === METHOD_TOOLS_CALL) Object.assign(attributes, toolArgumentsAttribute(request, this._limit));
 
@@ -325,7 +327,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       links.push({ context: ambientSpan });
     }
     const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, links }, parent);
-    return { operation: { span, startedAt: performance.now(), attributes, request }, spanContext: trace.setSpan(parent, span) };
+    return {
+      operation: { span, startedAt: performance.now(), attributes, request, sessionId: extra?.sessionId },
+      spanContext: trace.setSpan(parent, span),
+    };
   }
 
   private _endServer(protocol: ProtocolInstance, operation: Operation, result: unknown): void {
@@ -335,6 +340,9 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         protocolVersions.set(protocol, version);
         operation.span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, version);
         operation.attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
+        const sessionAttributes: Attributes = {};
+        this._addSessionId(sessionAttributes, operation.sessionId ?? protocol.transport?.sessionId, version);
+        operation.span.setAttributes(sessionAttributes);
       }
     }
     this._endWithResult(operation, result, this._serverDuration);
