@@ -12,8 +12,9 @@
 // by a stub that loads the real (bundled) module on first property access, so a process
 // pays only for the exporters it actually uses.
 import { build } from 'esbuild';
-import { access, chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
+import { slimSemconvPlugin } from './esbuild-plugins.mjs';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -37,16 +38,12 @@ const DEFERRED = [
 ];
 
 /**
- * Packages the instrumentation runtime imports but memotel never needs, replaced by inert stubs
- * (~37 KB less code to load in every process):
- * - import-in-the-middle: InstrumentationBase creates ESM hooks with it, which act only through
- *   a loader hook, and memotel registers none (src/sdk/esm-cjs-imports.ts patches the ESM
- *   imports of instrumented packages instead).
- * - debug (with supports-color and ms): require-in-the-middle's DEBUG=require-in-the-middle
- *   tracing, called on every require(); memotel's own diagnostics use OTEL_LOG_LEVEL.
+ * debug (with supports-color and ms), require-in-the-middle's DEBUG=require-in-the-middle
+ * tracing, called on every require(), is replaced by an inert stub (memotel's own diagnostics
+ * use OTEL_LOG_LEVEL); import-in-the-middle by src/sdk/lazy/iitm-bridge.ts, which loads the
+ * real one only when an ES module an instrumentation patches is first imported.
  */
 const STUBS = {
-  'import-in-the-middle': 'export class Hook { unhook() {} }\nexport function addHook() {}\nexport function removeHook() {}\n',
   debug: 'module.exports = () => Object.assign(() => {}, { enabled: false });\n',
 };
 const stubPlugin = {
@@ -55,6 +52,7 @@ const stubPlugin = {
     const filter = new RegExp(`^(${Object.keys(STUBS).join('|')})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'memotel-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'memotel-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js', resolveDir: process.cwd() }));
+    b.onResolve({ filter: /^import-in-the-middle$/ }, () => ({ path: `${process.cwd()}/src/sdk/lazy/iitm-bridge.ts` }));
   },
 };
 
@@ -106,35 +104,6 @@ const machineIdPlugin = {
     b.onLoad({ filter: /@opentelemetry[\\/]resources[\\/]build[\\/]src[\\/].*getMachineId\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       return { contents: text.replace(/\(await import\(('[^']+')\)\)/g, 'require($1)'), loader: 'js' };
-    });
-  },
-};
-
-/**
- * CommonJS packages (sdk-node, instrumentation-http, ...) require the whole of
- * @opentelemetry/semantic-conventions: ~200 KB and thousands of assignments evaluated at every
- * start, for the few dozen names they use. Each such require is replaced by a module that
- * re-exports just the names that file reads (`<binding>.NAME`) from the package's ESM entry,
- * which esbuild can then tree-shake.
- */
-const slimSemconvPlugin = {
-  name: 'memotel-slim-semconv',
-  setup(b) {
-    b.onResolve({ filter: /^@opentelemetry\/semantic-conventions$/ }, (args) =>
-      args.kind === 'require-call' ? { path: args.importer, namespace: 'memotel-semconv' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'memotel-semconv' }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const names = new Set();
-      const binding = /(?:const|var|let)\s+(\w+)\s*=\s*require\("@opentelemetry\/semantic-conventions"\)/g;
-      for (const [, variable] of source.matchAll(binding)) {
-        for (const [, name] of source.matchAll(new RegExp(`\\b${variable}\\.(\\w+)`, 'g'))) names.add(name);
-      }
-      return {
-        resolveDir: process.cwd(),
-        loader: 'js',
-        contents: `export { ${[...names].join(', ')} } from '@opentelemetry/semantic-conventions';`,
-      };
     });
   },
 };
@@ -223,7 +192,10 @@ const common = {
   legalComments: 'none',
 };
 
-await rm('dist/bundle', { recursive: true, force: true });
+// dist/bundle/instrumentations/ is scripts/instrumentations.mjs's, built before tsc.
+for (const entry of await readdir('dist/bundle').catch(() => [])) {
+  if (entry !== 'instrumentations') await rm(`dist/bundle/${entry}`, { recursive: true, force: true });
+}
 await rm('register.js.map', { force: true }); // from builds that bundled register.js
 await build({
   ...common,

@@ -14,6 +14,7 @@ import {
   readUrl,
   readWords,
 } from './readers.js';
+import { INSTRUMENTATION_DEFAULTS } from '../generated/instrumentation-manifest.js';
 
 export type { Env } from './readers.js';
 
@@ -101,19 +102,22 @@ export interface MemotelConfig {
   runtimeMetrics: { mode: 'auto' | 'on' | 'off'; delayMillis: number };
 }
 
-/** Instrumentations memotel knows, and whether each is on when nothing is said. */
+/**
+ * Instrumentations memotel knows, and whether each is on when nothing is said: every one of
+ * @opentelemetry/auto-instrumentations-node with its upstream default (read from that package
+ * at build time, src/generated/), and memotel's own.
+ */
 export const KNOWN_INSTRUMENTATIONS: Readonly<Record<string, boolean>> = {
-  http: true,
-  undici: true,
-  pino: true,
+  ...INSTRUMENTATION_DEFAULTS,
   'memotel-capture': true,
   'memotel-recall': true,
   'memotel-embedding': true,
   'memotel-index': true,
   'memotel-git': true,
-  'memotel-mcp': true,
-  'runtime-node': false,
 };
+
+/** Process metrics rather than module patches: MEMOTEL_RUNTIME_METRICS decides when they start. */
+const RUNTIME_METRICS_INSTRUMENTATIONS = ['runtime-node', 'host-metrics'];
 
 const DEFAULT_DETECTORS: MemotelConfig['resourceDetectors'] = ['env', 'host', 'os', 'process', 'serviceinstance'];
 const ALL_DETECTORS: MemotelConfig['resourceDetectors'] = [
@@ -180,8 +184,8 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     metricExportTimeoutMillis: readNumber(r, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000, { min: 1, integer: true }),
     attributeValueLengthLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 0),
     attributeCountLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_COUNT_LIMIT', 0),
-    // runtime-node is not constructed with the others: see runtimeMetrics.
-    instrumentations: selection.enabled.filter((n) => n !== 'runtime-node'),
+    // Not constructed with the others: see runtimeMetrics.
+    instrumentations: selection.enabled.filter((n) => !RUNTIME_METRICS_INSTRUMENTATIONS.includes(n)),
     captureContent: readBoolean(r, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),
     store: {
       dir: readString(r, 'MEMOTEL_STORE_DIR') ?? `${stateHome}/memotel/store`,
@@ -331,7 +335,7 @@ function readBatch(r: Reader, prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchConfig {
  * then removes from it. Names are memotel's (http, undici, pino, memotel-capture, ...); the
  * upstream spelling `@opentelemetry/instrumentation-http` is accepted too.
  */
-function readInstrumentations(r: Reader): { enabled: string[]; disabled: string[] } {
+function readInstrumentations(r: Reader): { enabled: string[]; disabled: string[]; named: boolean } {
   const known = Object.keys(KNOWN_INSTRUMENTATIONS);
   const normalise = (name: string, variable: string): string | undefined => {
     const short = name.replace(/^@opentelemetry\/instrumentation-/, '');
@@ -350,16 +354,19 @@ function readInstrumentations(r: Reader): { enabled: string[]; disabled: string[
     .map((n) => normalise(n, disabledVar))
     .filter((n): n is string => n !== undefined);
   enabled = enabled.filter((n) => !disabled.includes(n));
-  return { enabled: [...new Set(enabled)], disabled };
+  return { enabled: [...new Set(enabled)], disabled, named: enabledList !== undefined };
 }
 
 /**
- * MEMOTEL_RUNTIME_METRICS wins; otherwise naming runtime-node in
- * OTEL_NODE_ENABLED_INSTRUMENTATIONS asks for it from the start, and disabling it turns it off.
+ * MEMOTEL_RUNTIME_METRICS wins; otherwise naming runtime-node (or host-metrics) in
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS asks for them from the start, and disabling runtime-node
+ * turns them off. Left unnamed they start late ("auto"), although upstream's default is on:
+ * a hook process would only pay for them.
  */
-function readRuntimeMetricsMode(r: Reader, selection: { enabled: string[]; disabled: string[] }): 'auto' | 'on' | 'off' {
+function readRuntimeMetricsMode(r: Reader, selection: { enabled: string[]; disabled: string[]; named: boolean }): 'auto' | 'on' | 'off' {
   const mode = readEnum(r, 'MEMOTEL_RUNTIME_METRICS', ['auto', 'on', 'off'], 'auto');
   if (selection.disabled.includes('runtime-node')) return 'off';
-  if (r.env.MEMOTEL_RUNTIME_METRICS === undefined && selection.enabled.includes('runtime-node')) return 'on';
+  const asked = selection.named && RUNTIME_METRICS_INSTRUMENTATIONS.some((n) => selection.enabled.includes(n));
+  if (r.env.MEMOTEL_RUNTIME_METRICS === undefined && asked) return 'on';
   return mode;
 }

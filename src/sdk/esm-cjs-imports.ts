@@ -1,14 +1,15 @@
-// ESM imports of instrumented CommonJS packages (pino), patched without a loader hook.
+// ESM imports of instrumented CommonJS packages (pino, express, pg...), patched without a loader hook.
 //
 // Dev Note: written by hand because no maintained library does this. require-in-the-middle
 // patches what require() returns, but an ESM `import pino from 'pino'` of a CommonJS package
 // does not go through require(): Node's ESM loader calls Module._load(file, undefined) and then
 // reads the exports that Module.prototype.load snapshotted for it. import-in-the-middle does
 // handle it, but only as a loader hook: on Node 20 that is a loader thread costing ~45 ms of
-// startup (2-core dev machine), and everywhere it re-parses the module's source. So, for the
-// few package entry files an instrumentation patches: when the ESM loader loads one, its
-// exports are passed through require-in-the-middle (the instrumentation's own patching, by
-// requiring the half-loaded module, which Node returns as is) before Node snapshots them.
+// startup (2-core dev machine), and everywhere loading it costs ~26-44 ms and it re-parses the
+// module's source. So, for the files of the packages instrumentations wait for: when the ESM
+// loader loads one, its exports are passed through require() (which wakes the instrumentation
+// and lets require-in-the-middle patch it, the half-loaded module being returned as is) before
+// Node snapshots them.
 // Verified on Node 20.20 and 24.11 by the pino correlation tests (test/integration/logs).
 import Module, { createRequire } from 'node:module';
 import { diag } from '@opentelemetry/api';
@@ -23,14 +24,13 @@ interface ModuleInternals {
 const INSTALLED = Symbol.for('memotel.esm-cjs-imports');
 
 /**
- * Patches ESM imports of these CommonJS entry files (absolute, as Node resolves them), which
- * `entryFiles` gives when the ESM loader first loads a CommonJS file.
- * `requireFrom` is a file whose require() the instrumentations see (the app's entry point).
+ * Patches ESM imports of the CommonJS files `isTarget` accepts (absolute paths, as Node resolves
+ * them: files of the packages instrumentations wait for). `requireFrom` is a file whose
+ * require() the instrumentations see (the app's entry point).
  */
-export function patchEsmImportsOfCommonJs(entryFiles: () => readonly string[], requireFrom: string): void {
+export function patchEsmImportsOfCommonJs(isTarget: (file: string) => boolean, requireFrom: string): void {
   const internals = Module as unknown as ModuleInternals & Record<symbol, unknown>;
   if (internals[INSTALLED]) return;
-  let targets: Set<string> | undefined;
   const requireHooked = createRequire(requireFrom);
   const load = internals._load;
   const loadJs = internals._extensions['.js'];
@@ -40,17 +40,6 @@ export function patchEsmImportsOfCommonJs(entryFiles: () => readonly string[], r
   }
   internals[INSTALLED] = true;
   let importing: string | undefined; // the target the ESM loader is loading right now
-  const isTarget = (file: string): boolean => {
-    if (!targets) {
-      try {
-        targets = new Set(entryFiles());
-      } catch (err) {
-        diag.debug('memotel: could not resolve the instrumented packages for ESM imports:', err);
-        targets = new Set();
-      }
-    }
-    return targets.has(file);
-  };
 
   internals._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
     // The ESM loader's call: no parent module. require() calls always pass one.

@@ -1,97 +1,87 @@
-// Builds only the enabled instrumentations. Constructing one installs its module hooks, so
-// nothing is constructed for a disabled name.
-import { isBuiltin } from 'node:module';
+// Builds the enabled instrumentations. The SDK's own (http, undici and memotel's channel
+// instrumentations) are constructed at start; every other one, from the manifest of
+// @opentelemetry/auto-instrumentations-node's set (src/generated/, written at build time), is a
+// stand-in that loads its bundle only when a module it patches is first loaded (src/sdk/lazy/).
 import { diag } from '@opentelemetry/api';
-import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
+import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import type { PinoInstrumentationConfig } from '@opentelemetry/instrumentation-pino';
 import type { MemotelConfig } from '../config/index.js';
-import { McpInstrumentation } from '../instrumentation/mcp/index.js';
+import type { McpInstrumentationConfig } from '../instrumentation/mcp/types.js';
+import { INSTRUMENTATION_MANIFEST } from '../generated/instrumentation-manifest.js';
 import { memotelInstrumentation, sessionKeyFor } from './components.js';
+import { LazyInstrumentation } from './lazy/lazy-instrumentation.js';
+import type { InstrumentationManifestEntry } from './lazy/manifest-types.js';
+import { shareModules } from './lazy/shared-modules.js';
+import { LazyTargets } from './lazy/targets.js';
 
-type Factory = (config: MemotelConfig) => Instrumentation | undefined;
+type Factory = (config: MemotelConfig) => Instrumentation;
 
-const UPSTREAM: Record<string, Factory> = {
+/** Built into the SDK bundle and created at start (the manifest says `loading: 'sdk'`). */
+const IN_SDK: Record<string, Factory> = {
   http: () => new HttpInstrumentation(),
   undici: () => new UndiciInstrumentation(),
-  // pino records get trace_id and span_id from the instrumentation; session.id (the hash the
-  // session processor put on the active span) is added so a log line leads to its session.
-  pino: () =>
-    new PinoInstrumentation({
-      logHook: (span, record) => {
-        const session = (span as unknown as { attributes?: Record<string, unknown> }).attributes?.['session.id'];
-        if (typeof session === 'string') record['session.id'] = session;
-      },
-    }),
-  'memotel-mcp': (config) =>
-    new McpInstrumentation({
-      captureContent: config.captureContent,
-      attributeValueLengthLimit: config.attributeValueLengthLimit,
-      sessionKey: sessionKeyFor(config),
-    }),
 };
 
-/** A package an instrumentation patches; `files`: it also patches files inside the package. */
-export interface InstrumentedPackage {
-  name: string;
-  files: boolean;
-}
+/** Configuration memotel gives a lazily loaded instrumentation when it is constructed. */
+const LAZY_CONFIG: Record<string, (config: MemotelConfig) => InstrumentationConfig> = {
+  // pino records get trace_id and span_id from the instrumentation; session.id (the hash the
+  // session processor put on the active span) is added so a log line leads to its session.
+  pino: (): PinoInstrumentationConfig => ({
+    logHook: (span, record) => {
+      const session = (span as unknown as { attributes?: Record<string, unknown> }).attributes?.['session.id'];
+      if (typeof session === 'string') record['session.id'] = session;
+    },
+  }),
+  'memotel-mcp': (config): McpInstrumentationConfig => ({
+    captureContent: config.captureContent,
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
+    sessionKey: sessionKeyFor(config),
+  }),
+};
 
-/** The modules the instrumentations patch, read from their own module definitions. */
-export interface PatchedModules {
-  /** Built-in modules (http, https), sorted. */
+export interface Instrumentations {
+  /** Every enabled instrumentation, stand-ins included: what NodeSDK and the app's handle get. */
+  all: Instrumentation[];
+  /** The modules the stand-ins wait for. */
+  targets: LazyTargets;
+  /** Built-ins the instrumentations created at start patch (http, https). */
   builtins: string[];
-  /** Packages from node_modules (pino). */
-  packages: InstrumentedPackage[];
-  /** False when an instrumentation's definitions could not be read: the lists may be short. */
-  complete: boolean;
 }
 
-// Read once per set of instrumentations: start() filters require() with it, the preload then
-// patches ESM imports from it.
-const patchedModulesOf = new WeakMap<readonly Instrumentation[], PatchedModules>();
+/** Where the instrumentation bundles are: beside the SDK bundle. */
+const BUNDLE_DIR = new URL('./instrumentations/', import.meta.url);
 
-export function patchedModules(instrumentations: readonly Instrumentation[]): PatchedModules {
-  let patched = patchedModulesOf.get(instrumentations);
-  if (!patched) patchedModulesOf.set(instrumentations, (patched = readPatchedModules(instrumentations)));
-  return patched;
-}
-
-function readPatchedModules(instrumentations: readonly Instrumentation[]): PatchedModules {
+export function createInstrumentations(
+  config: MemotelConfig,
+  manifest: readonly InstrumentationManifestEntry[] = INSTRUMENTATION_MANIFEST,
+  bundleDir: URL = BUNDLE_DIR,
+): Instrumentations {
+  const byName = new Map(manifest.map((e) => [e.name, e]));
+  const all: Instrumentation[] = [];
+  const lazy: { entry: InstrumentationManifestEntry; lazy: LazyInstrumentation }[] = [];
   const builtins = new Set<string>();
-  const packages = new Map<string, boolean>();
-  let complete = true;
-  for (const instrumentation of instrumentations) {
-    // InstrumentationBase's; it calls the instrumentation's init() again, which only builds definitions.
-    const definitions = (instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>).getModuleDefinitions;
-    if (typeof definitions !== 'function') {
-      complete = false;
-      continue;
-    }
-    try {
-      for (const { name, files } of definitions.call(instrumentation)) {
-        if (isBuiltin(name)) builtins.add(name);
-        else packages.set(name, packages.get(name) === true || (files?.length ?? 0) > 0);
-      }
-    } catch (err) {
-      complete = false;
-      diag.debug(`could not read the modules ${instrumentation.instrumentationName} patches:`, err);
-    }
-  }
-  return { builtins: [...builtins].sort(), packages: [...packages].map(([name, files]) => ({ name, files })), complete };
-}
-
-export function createInstrumentations(config: MemotelConfig): Instrumentation[] {
-  const out: Instrumentation[] = [];
   for (const name of config.instrumentations) {
+    const entry = byName.get(name);
     try {
-      const made = UPSTREAM[name]?.(config) ?? memotelInstrumentation(name, config);
-      if (made) out.push(made);
-      else diag.debug(`instrumentation "${name}" is not available in this build`);
+      if (entry?.loading === 'lazy') {
+        const stand = new LazyInstrumentation(entry, bundleDir, LAZY_CONFIG[name]?.(config));
+        lazy.push({ entry, lazy: stand });
+        all.push(stand);
+        continue;
+      }
+      const made = IN_SDK[name]?.(config) ?? memotelInstrumentation(name, config);
+      if (!made) {
+        diag.debug(`instrumentation "${name}" is not available in this build`);
+        continue;
+      }
+      all.push(made);
+      for (const module of entry?.modules ?? []) builtins.add(module.name);
     } catch (err) {
       diag.warn(`instrumentation "${name}" could not be created; continuing without it:`, err);
     }
   }
-  return out;
+  if (lazy.length > 0) shareModules();
+  return { all, targets: new LazyTargets(lazy), builtins: [...builtins].sort() };
 }

@@ -20,6 +20,8 @@ import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry
 import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resolveConfig, type Env, type MemotelConfig, type Resolved } from '../config/index.js';
 import { installDiag, printWarnings } from './diag.js';
@@ -27,8 +29,8 @@ import { createExporters } from './exporters.js';
 import { resourceDetectors } from './resources.js';
 import { MemotelContextManager } from './context-manager.js';
 import { installLifecycle, type Lifecycle } from './lifecycle.js';
-import { createInstrumentations } from './instrumentations.js';
-import { currentRequire, filterRequireHook } from './require-filter.js';
+import { createInstrumentations, type Instrumentations } from './instrumentations.js';
+import { currentRequire, installRequireHook } from './lazy/require-hook.js';
 import { memotelComponents } from './components.js';
 import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
 import { StoreWriter } from '../store/writer.js';
@@ -64,8 +66,15 @@ export function start(options: StartOptions = {}): MemotelHandle {
   return startResolved(undefined, options);
 }
 
-/** start(), for a caller (the preload) that has resolved the configuration already. */
-export function startResolved(resolved: Resolved | undefined, options: StartOptions = {}): MemotelHandle {
+/**
+ * start(), for a caller (the preload) that has resolved the configuration already.
+ * `patchForPreload` runs once the SDK has started, with what the instrumentations patch.
+ */
+export function startResolved(
+  resolved: Resolved | undefined,
+  options: StartOptions = {},
+  patchForPreload?: (instrumentations: Instrumentations) => void,
+): MemotelHandle {
   const existing = running();
   if (existing) {
     diag.debug('memotel is already started in this process; not starting it again');
@@ -116,7 +125,8 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
   // and an operation that starts unbound cannot parent the operations nested in it.
   const contextManager = new MemotelContextManager();
   const requireBefore = currentRequire();
-  const instrumentations: Instrumentation[] = createInstrumentations(config);
+  const created = createInstrumentations(config);
+  const instrumentations: Instrumentation[] = created.all;
 
   const sdk = withoutDiagOverride(
     () =>
@@ -137,7 +147,8 @@ export function startResolved(resolved: Resolved | undefined, options: StartOpti
       }),
   );
   sdk.start();
-  filterRequireHook(requireBefore, instrumentations);
+  installRequireHook(requireBefore, created.targets, dirname(fileURLToPath(import.meta.url)));
+  patchForPreload?.(created);
   components.start();
   pipelineStats().persistTo(config.store.dir);
   registerPipelineMetrics();

@@ -28,10 +28,10 @@ import {
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hook as RequireHook } from 'require-in-the-middle';
 import { SessionIdHasher } from '../../processors/session-key.js';
 import { errorMessageOf, errorTypeOf } from '../error-type.js';
 import { PACKAGE_VERSION, SCOPE_NAMES } from '../version.js';
+import { hookProtocolRequire, sdkDirOf } from './cjs-hook.js';
 import {
   jsonRpcErrorAttributes,
   metricAttributes,
@@ -69,16 +69,6 @@ const SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
 /** The files patched, in both builds the package ships. */
 export const PATCHED_FILES = ['cjs', 'esm'].map((build) => `@modelcontextprotocol/sdk/dist/${build}/shared/protocol.js`);
 
-/**
- * The CommonJS protocol.js as require-in-the-middle names a file it is asked for by name.
- * Dev Note: @opentelemetry/instrumentation hooks require() through one shared hook with no
- * list of names; for a file inside a package, that hook first resolves the package's main entry
- * and drops the file when it cannot. @modelcontextprotocol/sdk 1.32.2 maps "." for require to
- * dist/cjs/index.js, which it does not ship, so the shared hook never sees any of its files.
- * A hook that lists this file's name matches it without resolving the main entry.
- */
-const CJS_PROTOCOL_MODULE = '@modelcontextprotocol/sdk/dist/cjs/shared/protocol';
-
 /** JSON-RPC "internal error": what the SDK answers when a handler throws without a numeric code. */
 const JSONRPC_INTERNAL_ERROR = -32603;
 
@@ -100,8 +90,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   declare private _clientSessionDuration: Histogram | undefined;
   declare private _serverSessionDuration: Histogram | undefined;
   declare private _hasher: SessionIdHasher | undefined;
-  declare private _requireHook: RequireHook | undefined;
-  /** protocol.js exports patched through _requireHook (the base class tracks its own). */
+  declare private _unhookRequire: (() => void) | undefined;
+  /** CommonJS protocol.js exports patched through hookProtocolRequire (the base class tracks the ESM ones). */
   declare private _hookedExports: ProtocolModule[] | undefined;
 
   constructor(config: McpInstrumentationConfig = {}) {
@@ -125,11 +115,11 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     super.enable();
     this._hookedExports ??= [];
     for (const exports of this._hookedExports) this._patch(exports);
-    this._requireHook ??= new RequireHook([CJS_PROTOCOL_MODULE], { internals: true }, (exports, _name, basedir) => {
-      if (!this.isEnabled() || !isSupportedVersion(basedir)) return exports;
+    // The base class's require hook cannot see the SDK's CommonJS files (cjs-hook.ts says why).
+    this._unhookRequire ??= hookProtocolRequire((exports, file) => {
+      if (!this.isEnabled() || this._hookedExports!.includes(exports as ProtocolModule) || !isSupportedVersion(sdkDirOf(file))) return;
       this._hookedExports!.push(exports as ProtocolModule);
       this._patch(exports as ProtocolModule);
-      return exports;
     });
   }
 
