@@ -6,10 +6,12 @@
 //   app.mjs reindex [--repo DIR]         (rebuild the search index from the notes, e.g. after a fetch)
 //   app.mjs hook [--budget-ms N] [--repo DIR]  (Claude Code hook: event JSON on stdin; memotel/hooks)
 //   app.mjs serve [--port N] [--repo DIR]
+//   app.mjs mcp [--repo DIR]             (MCP server over stdio: capture and recall as tools)
 //
-// Results are JSON on stdout; errors are one line on stderr ("memory-app: ...") with exit
-// code 2 for usage mistakes and 1 otherwise. The hook never exits 2: Claude Code reads
-// exit 2 as "block this prompt", and a broken memory must not block the user.
+// Results are JSON on stdout (in mcp mode stdout is the protocol's); errors are one line on
+// stderr ("memory-app: ...") with exit code 2 for usage mistakes and 1 otherwise. The hook
+// never exits 2: Claude Code reads exit 2 as "block this prompt", and a broken memory must not
+// block the user.
 // Logs go to stderr through pino (MEMOTEL_LOG_LEVEL, default warn).
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -71,6 +73,14 @@ const COMMANDS = {
         server.listen(port, '127.0.0.1', resolve);
       });
       process.stderr.write(`listening on http://127.0.0.1:${server.address().port}\n`);
+    },
+  },
+  mcp: {
+    options: {},
+    async run(_args, store) {
+      // Loaded only in this mode: the other commands never pay for the SDK.
+      const { serveMcp } = await import('./mcp.mjs');
+      await serveMcp(store, logger);
     },
   },
 };
