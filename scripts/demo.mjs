@@ -1,8 +1,10 @@
 // The main job: the example memory app under memotel's register, with no collector.
 // Creates a scratch git repository, captures a few memories, recalls, answers a hook event,
-// then shows what landed in the local store with the memotel CLI.
+// asks the app's MCP server (an agent's tool call over stdio), then shows what landed in the
+// local store with the memotel CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,11 +62,22 @@ app(['capture', '--namespace', 'patterns', '--summary', 'Keep memory content out
 app(['recall', 'what goes to stdout in hooks', '--k', '2']);
 app(['hook'], JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'demo-session-1', prompt: 'how do we export telemetry?' }));
 
+// An agent calling the app's MCP server: the client and the server (a child process) both run
+// under the preload, and the tool call is one trace across the two processes.
+run(`node --import memotel/register mcp-client.mjs recall '{"query":"telemetry and stdout","k":1}'`, process.execPath, [
+  '--import', join(root, 'register.js'), join(root, 'examples/memory-app/mcp-client.mjs'),
+  'recall', JSON.stringify({ query: 'telemetry and stdout', k: 1 }), '--repo', repo,
+]);
+if (typeof Module.registerHooks !== 'function') {
+  console.log(`(Node ${process.versions.node} has no module.registerHooks: the SDK's ES modules are not instrumented here; run the demo on Node >= 22.22.3 or 24.11.1 to see the MCP spans)`);
+}
+
 const cli = join(root, 'dist/bundle/cli.js');
 if (existsSync(cli)) {
   const list = run('memotel traces --limit 10', process.execPath, [cli, 'traces', '--limit', '10']);
   const id = /\b([0-9a-f]{32})\b/.exec(list)?.[1];
   if (id) run(`memotel traces ${id}`, process.execPath, [cli, 'traces', id]);
   run('memotel metrics --filter memotel', process.execPath, [cli, 'metrics', '--filter', 'memotel']);
+  run('memotel metrics --filter mcp', process.execPath, [cli, 'metrics', '--filter', 'mcp']);
 }
 console.log(`\ndemo done. Explore further with: MEMOTEL_STORE_DIR=${env.MEMOTEL_STORE_DIR} npx memotel traces`);
