@@ -22,6 +22,8 @@ export interface Plan {
   server?: { command: string; args: string[]; env?: Record<string, string> };
   url?: string;
   calls: ToolCall[];
+  /** The calls run with this raw id as the `session.id` baggage entry. */
+  baggageSessionId?: string;
 }
 
 /** Runs the client fixture (through the CommonJS preload unless told otherwise). */
