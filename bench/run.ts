@@ -8,6 +8,7 @@ import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
 import { preloadBench } from './preload.js';
 import { instructionsBench } from './instructions.js';
+import { mcpBench } from './mcp.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -22,6 +23,7 @@ if (want('channels')) await channelsBench();
 if (want('instructions')) instructionsBench(root);
 if (want('hook')) await hookBench(root, Math.max(rounds, 20));
 if (want('preload')) await preloadBench(root, Math.max(rounds, 30));
+if (want('mcp')) await mcpBench(root, rounds);
 if (want('index')) {
   // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
   console.log('\nvector index');
