@@ -213,7 +213,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     }
     return pending.then(
       (result) => {
-        this._guard(() => this._endClient(protocol, operation!, result));
+        this._guard(() => {
+          this._recordInitialize(protocol, operation!, result, protocol.transport?.sessionId);
+          this._endWithResult(operation!, result, this._clientDuration);
+        });
         return result;
       },
       (error: unknown) => {
@@ -233,22 +236,6 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     const parent = context.active();
     const span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     return { operation: { span, startedAt: performance.now(), attributes, request }, spanContext: trace.setSpan(parent, span) };
-  }
-
-  private _endClient(protocol: ProtocolInstance, operation: Operation, result: unknown): void {
-    // The session and the negotiated revision are known once initialize has been answered.
-    if (operation.request.method === METHOD_INITIALIZE) {
-      const version = (result as { protocolVersion?: unknown } | undefined)?.protocolVersion;
-      if (typeof version === 'string') {
-        protocolVersions.set(protocol, version);
-        operation.span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, version);
-        operation.attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
-        const sessionAttributes: Attributes = {};
-        this._addSessionId(sessionAttributes, protocol.transport?.sessionId, version);
-        operation.span.setAttributes(sessionAttributes);
-      }
-    }
-    this._endWithResult(operation, result, this._clientDuration);
   }
 
   // --- server side: requests this process handles -----------------------------------------------
@@ -277,7 +264,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       }
       return Promise.resolve(outcome).then(
         (result) => {
-          instrumentation._guard(() => instrumentation._endServer(protocol, operation!, result));
+          instrumentation._guard(() => {
+            instrumentation._recordInitialize(protocol, operation!, result, operation!.sessionId ?? protocol.transport?.sessionId);
+            instrumentation._endWithResult(operation!, result, instrumentation._serverDuration);
+          });
           return result;
         },
         (error: unknown) => {
@@ -318,19 +308,16 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     };
   }
 
-  private _endServer(protocol: ProtocolInstance, operation: Operation, result: unknown): void {
-    if (operation.request.method === METHOD_INITIALIZE) {
-      const version = (result as { protocolVersion?: unknown } | undefined)?.protocolVersion;
-      if (typeof version === 'string') {
-        protocolVersions.set(protocol, version);
-        operation.span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, version);
-        operation.attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
-        const sessionAttributes: Attributes = {};
-        this._addSessionId(sessionAttributes, operation.sessionId ?? protocol.transport?.sessionId, version);
-        operation.span.setAttributes(sessionAttributes);
-      }
-    }
-    this._endWithResult(operation, result, this._serverDuration);
+  /** initialize's answer fixes the revision and, on a transport with sessions, the session. */
+  private _recordInitialize(protocol: ProtocolInstance, operation: Operation, result: unknown, rawSessionId: string | undefined): void {
+    if (operation.request.method !== METHOD_INITIALIZE) return;
+    const version = (result as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+    if (typeof version !== 'string') return;
+    protocolVersions.set(protocol, version);
+    operation.attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
+    const attributes: Attributes = { [ATTR_MCP_PROTOCOL_VERSION]: version };
+    this._addSessionId(attributes, rawSessionId, version);
+    operation.span.setAttributes(attributes);
   }
 
   /** A handler that throws is answered with its numeric code, else -32603 (what the SDK sends). */

@@ -1,13 +1,9 @@
 // Names of the MCP semantic conventions (semantic-conventions-genai, model/mcp), development
 // stability: copied as local constants, as opentelemetry-js-contrib does for unstable names,
 // instead of importing an incubating entry point. Every one is documented in docs/telemetry.md.
-export {
-  ATTR_ERROR_TYPE,
-  ATTR_NETWORK_PROTOCOL_NAME,
-  ATTR_NETWORK_TRANSPORT,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-} from '@opentelemetry/semantic-conventions';
+export { ATTR_ERROR_TYPE, ATTR_NETWORK_PROTOCOL_NAME, ATTR_NETWORK_TRANSPORT } from '@opentelemetry/semantic-conventions';
+// Shared with the memory instrumentations.
+export { ATTR_GEN_AI_OPERATION_NAME } from '../semconv.js';
 
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name' as const;
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version' as const;
@@ -16,7 +12,6 @@ export const ATTR_MCP_RESOURCE_URI = 'mcp.resource.uri' as const;
 export const ATTR_MCP_SESSION_ID = 'mcp.session.id' as const;
 export const ATTR_JSONRPC_REQUEST_ID = 'jsonrpc.request.id' as const;
 export const ATTR_RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code' as const;
-export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name' as const;
 export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name' as const;
 export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name' as const;
 /** Opt-in (content): the tool call's arguments, as a JSON string. */
