@@ -24,7 +24,7 @@ const IN_SDK: Record<string, Factory> = {
 };
 
 /** Configuration memotel gives a lazily loaded instrumentation when it is constructed. */
-const LAZY_CONFIG: Record<string, () => InstrumentationConfig> = {
+const LAZY_CONFIG: Record<string, (config: MemotelConfig) => InstrumentationConfig> = {
   // pino records get trace_id and span_id from the instrumentation; session.id (the hash the
   // session processor put on the active span) is added so a log line leads to its session.
   pino: (): PinoInstrumentationConfig => ({
@@ -66,7 +66,7 @@ export function createInstrumentations(
     const entry = byName.get(name);
     try {
       if (entry?.loading === 'lazy') {
-        const stand = new LazyInstrumentation(entry, bundleDir, LAZY_CONFIG[name]?.());
+        const stand = new LazyInstrumentation(entry, bundleDir, LAZY_CONFIG[name]?.(config));
         lazy.push({ entry, lazy: stand });
         all.push(stand);
         // An instrumentation that declared no module at build time names it from the
