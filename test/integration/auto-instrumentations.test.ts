@@ -182,6 +182,20 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
       expect(only).toEqual(['dist/bundle/instrumentations/pino.cjs']);
     });
 
+    test('a module loaded before memotel is said once at debug level, and woken for what loads it later', async () => {
+      const run = await runFixture({
+        script: 'auto/loaded.cjs',
+        node,
+        args: ['express'],
+        register: 'none',
+        nodeArgs: ['--require', 'express', '--require', './register.cjs'],
+        env: { MEMOTEL_STORE_DIR: store.path, OTEL_LOG_LEVEL: 'debug' },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stderr.match(/express was loaded before memotel started/g)).toHaveLength(1);
+      expect(JSON.parse(run.stdout)).toContain('dist/bundle/instrumentations/express.cjs');
+    });
+
     const withHooks = nodeHasSyncHooks(node) ? test : test.skip;
     withHooks('import-in-the-middle wraps the ES modules of instrumented packages and nothing else', async () => {
       const run = await runFixture({ script: 'auto/esm-wrap.mjs', node, env: { MEMOTEL_STORE_DIR: store.path } });
