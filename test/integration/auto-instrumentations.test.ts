@@ -1,34 +1,25 @@
 // Every instrumentation of @opentelemetry/auto-instrumentations-node, loaded lazily
 // (src/sdk/lazy/): real packages and real servers, through the preload, in CommonJS and ESM.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { findSpan, startReceiver, type Receiver, type ReceivedSpan } from '../utils/otlp-receiver.js';
-import { nodeBinaries, runFixture, tempDir, type FixtureResult, type TempDir } from '../utils/fixtures.js';
+import { findSpan, type ReceivedSpan } from '../utils/otlp-receiver.js';
+import { nodeBinaries, runFixture, type FixtureResult } from '../utils/fixtures.js';
+import { useHarness } from '../utils/harness.js';
 import { postgresBinDir, REDIS_SERVER, startPostgres, startRedis, type RunningServer } from '../utils/servers.js';
 import { syncHooksSupported } from '../../src/sdk/lazy/esm-hooks.js';
 
-let receiver: Receiver;
-let store: TempDir;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  store = await tempDir('memotel-auto-');
-});
-afterAll(async () => {
-  await receiver.close();
-  await store.cleanup();
-});
-beforeEach(() => receiver.reset());
+const harness = useHarness();
+const storeDir = () => `${harness.home.path}/store`;
 
 const exportTo = () => ({
-  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcUrl,
+  OTEL_EXPORTER_OTLP_ENDPOINT: harness.receiver.grpcUrl,
   OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
   OTEL_METRICS_EXPORTER: 'none',
   OTEL_LOGS_EXPORTER: 'none',
-  MEMOTEL_STORE_DIR: store.path,
+  MEMOTEL_STORE_DIR: storeDir(),
 });
 
 /** Runs a fixture of test/fixtures/auto/ and returns its spans once its server span (or `until`) arrived. */
@@ -36,7 +27,7 @@ async function spansOf(
   script: string,
   options: { node: string; args?: string[]; env?: Record<string, string>; upstream?: boolean; until: (s: ReceivedSpan[]) => boolean },
 ): Promise<{ run: FixtureResult; spans: ReceivedSpan[] }> {
-  receiver.reset();
+  harness.receiver.reset();
   const run = await runFixture({
     script: `auto/${script}`,
     node: options.node,
@@ -49,8 +40,8 @@ async function spansOf(
     env: { ...exportTo(), OTEL_NODE_RESOURCE_DETECTORS: 'env', ...options.env },
   });
   expect(run.code).toBe(0);
-  await receiver.waitFor((r) => options.until(r.spans()));
-  return { run, spans: receiver.spans() };
+  await harness.receiver.waitFor((r) => options.until(r.spans()));
+  return { run, spans: harness.receiver.spans() };
 }
 
 /** What must match upstream: each span's scope, kind and name, and its parent's name. */
@@ -127,12 +118,12 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
       const api = await startOpenAiCompatible();
       try {
         const esmWithoutHooks = ext === 'mjs' && !nodeHasSyncHooks(node);
-        receiver.reset();
+        harness.receiver.reset();
         const run = await runFixture({ script: `auto/openai.${ext}`, node, args: [api.url], env: exportTo() });
         expect(run.code).toBe(0);
         expect(run.stdout).toBe('3\n');
-        await receiver.waitFor((r) => r.spans().some((s) => s.kind === 'CLIENT' && s.scope.name.includes('undici')));
-        const spans = receiver.spans();
+        await harness.receiver.waitFor((r) => r.spans().some((s) => s.kind === 'CLIENT' && s.scope.name.includes('undici')));
+        const spans = harness.receiver.spans();
         const embeddings = spans.find((s) => s.name === 'embeddings text-embedding-3-small');
         if (esmWithoutHooks) {
           // Documented: without module.registerHooks, ES modules of instrumented packages are not patched.
@@ -160,7 +151,7 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
 
   describe('what is loaded', () => {
     const loaded = async (args: string[], env: Record<string, string> = {}) => {
-      const run = await runFixture({ script: 'auto/loaded.cjs', node, args, env: { MEMOTEL_STORE_DIR: store.path, ...env } });
+      const run = await runFixture({ script: 'auto/loaded.cjs', node, args, env: { MEMOTEL_STORE_DIR: storeDir(), ...env } });
       expect(run.code).toBe(0);
       return JSON.parse(run.stdout) as string[];
     };
@@ -189,7 +180,7 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
         args: ['express'],
         register: 'none',
         nodeArgs: ['--require', 'express', '--require', './register.cjs'],
-        env: { MEMOTEL_STORE_DIR: store.path, OTEL_LOG_LEVEL: 'debug' },
+        env: { MEMOTEL_STORE_DIR: storeDir(), OTEL_LOG_LEVEL: 'debug' },
       });
       expect(run.code).toBe(0);
       expect(run.stderr.match(/express was loaded before memotel started/g)).toHaveLength(1);
@@ -198,7 +189,7 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
 
     const withHooks = nodeHasSyncHooks(node) ? test : test.skip;
     withHooks('import-in-the-middle wraps the ES modules of instrumented packages and nothing else', async () => {
-      const run = await runFixture({ script: 'auto/esm-wrap.mjs', node, env: { MEMOTEL_STORE_DIR: store.path } });
+      const run = await runFixture({ script: 'auto/esm-wrap.mjs', node, env: { MEMOTEL_STORE_DIR: storeDir() } });
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ openai: 'function', parser: 'function', wrapped: ['openai'] });
     });
