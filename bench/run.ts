@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startupBench } from './startup.js';
+import { autoBench } from './auto.js';
 import { memoryOpsBench, memoryOpsPairedBench, spanTreeBench } from './memory-ops.js';
 import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
@@ -16,6 +17,7 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want('startup')) await startupBench(root, rounds);
+if (want('auto')) await autoBench(root, rounds);
 if (want('memory')) memoryOpsBench(root, rounds);
 if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_PAIRED_OPS ?? 600));
 if (want('memory') || only.includes('span-tree')) spanTreeBench(root, Number(process.env.BENCH_SPAN_TREE_OPS ?? 1000));

@@ -41,6 +41,11 @@ const LAZY_CONFIG: Record<string, (config: MemotelConfig) => InstrumentationConf
   }),
 };
 
+/** For instrumentations that decide at run time what they patch: whether they can apply here. */
+const RUNS_HERE: Record<string, (env: NodeJS.ProcessEnv) => boolean> = {
+  'aws-lambda': (env) => env._HANDLER !== undefined && env.LAMBDA_TASK_ROOT !== undefined,
+};
+
 export interface Instrumentations {
   /** Every enabled instrumentation, stand-ins included: what NodeSDK and the app's handle get. */
   all: Instrumentation[];
@@ -62,6 +67,7 @@ export function createInstrumentations(
   const all: Instrumentation[] = [];
   const lazy: { entry: InstrumentationManifestEntry; lazy: LazyInstrumentation }[] = [];
   const builtins = new Set<string>();
+  shareModules();
   for (const name of config.instrumentations) {
     const entry = byName.get(name);
     try {
@@ -69,6 +75,12 @@ export function createInstrumentations(
         const stand = new LazyInstrumentation(entry, bundleDir, LAZY_CONFIG[name]?.(config));
         lazy.push({ entry, lazy: stand });
         all.push(stand);
+        // An instrumentation that declared no module at build time names it from the
+        // environment as it is constructed (aws-lambda: the handler file, from _HANDLER).
+        // Loading one at every start cost ~10 ms, so it is loaded only where it can apply.
+        if (entry.modules.length === 0 && RUNS_HERE[name]?.(process.env) !== false) {
+          stand.load('at start: it names what it patches only at run time');
+        }
         continue;
       }
       const made = IN_SDK[name]?.(config) ?? memotelInstrumentation(name, config);
@@ -82,6 +94,5 @@ export function createInstrumentations(
       diag.warn(`instrumentation "${name}" could not be created; continuing without it:`, err);
     }
   }
-  if (lazy.length > 0) shareModules();
   return { all, targets: new LazyTargets(lazy), builtins: [...builtins].sort() };
 }

@@ -50,6 +50,8 @@ export interface RunFixtureOptions {
   env?: Record<string, string | undefined>;
   /** How memotel is preloaded: 'esm' = --import register.js, 'cjs' = --require register.cjs. */
   register?: 'esm' | 'cjs' | 'none';
+  /** Node options after the preload's, e.g. another distribution's preload to compare with. */
+  nodeArgs?: string[];
   /** Node binary; defaults to the one running the tests. */
   node?: string;
   /** Written to the child's stdin, which is then closed (stdin is closed at once without it). */
@@ -104,7 +106,7 @@ function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void):
 export function runFixture(options: RunFixtureOptions): Promise<FixtureResult> {
   const { args = [], timeoutMs = 20_000, signal } = options;
   const script = isAbsolute(options.script) ? options.script : join(FIXTURES_DIR, options.script);
-  const argv = [...preloadArgs(options.register), script, ...args];
+  const argv = [...preloadArgs(options.register), ...(options.nodeArgs ?? []), script, ...args];
   const started = performance.now();
   const child = spawn(options.node ?? process.execPath, argv, {
     cwd: options.cwd ?? PROJECT_ROOT,

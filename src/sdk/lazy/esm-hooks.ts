@@ -45,7 +45,7 @@ const load = createRequire(import.meta.url);
 
 export function installEsmHooks(targets: LazyTargets): void {
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
-  if (typeof registerHooks !== 'function' || !iitmSupportsSyncHooks()) {
+  if (typeof registerHooks !== 'function' || !syncHooksSupported()) {
     diag.debug(
       `memotel: Node ${process.versions.node} has no usable module.registerHooks: ES modules of instrumented packages ` +
         '(the ESM builds of openai or @modelcontextprotocol/sdk, say) are not instrumented; CommonJS ones are',
@@ -134,12 +134,17 @@ function loadImportInTheMiddle(shouldInclude: (url: string) => boolean): SyncHoo
   return hooks;
 }
 
-/** import-in-the-middle's own test of this Node's module.registerHooks (a file with no imports). */
-function iitmSupportsSyncHooks(): boolean {
-  try {
-    const dir = dirname(load.resolve('import-in-the-middle'));
-    return (load(join(dir, 'supports-sync-hooks.mjs')) as { supportsSyncHooks(): boolean }).supportsSyncHooks();
-  } catch {
-    return false;
-  }
+/**
+ * import-in-the-middle's synchronous hooks need a module.registerHooks that accepts nullish
+ * CommonJS source: Node >= 22.22.3, >= 24.11.1, >= 25.1.0 or >= 26 (its supports-sync-hooks.mjs
+ * says the same; read here because loading that ES module from a --require preload starts
+ * Node's ESM loader, ~4-5 ms on Node 24).
+ */
+export function syncHooksSupported(version = process.versions.node): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => parseInt(n, 10));
+  const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);
+  if (major === 22) return atLeast(22, 3);
+  if (major === 24) return atLeast(11, 1);
+  if (major === 25) return atLeast(1, 0);
+  return major >= 26;
 }

@@ -63,7 +63,7 @@ export class LazyInstrumentation implements Instrumentation {
       diag.debug(`memotel: instrumentation "${this.name}" loaded (${reason})`);
     } catch (err) {
       this.#failed = true;
-      diag.warn(`instrumentation "${this.name}" could not be loaded; ${reason} stays uninstrumented:`, err);
+      diag.warn(`instrumentation "${this.name}" could not be loaded (${reason}); what it patches stays uninstrumented:`, err);
     }
   }
 
