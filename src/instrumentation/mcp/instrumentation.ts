@@ -206,7 +206,13 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     if (!operation) return original.apply(protocol, args);
 
     const idBefore = protocol._requestMessageId;
-    const pending = context.with(spanContext!, () => original.call(protocol, sent, ...rest));
+    let pending: Promise<unknown>;
+    try {
+      pending = context.with(spanContext!, () => original.call(protocol, sent, ...rest));
+    } catch (error) {
+      this._guard(() => this._failOperation(operation!, error, this._clientDuration));
+      throw error;
+    }
     // Protocol assigns the JSON-RPC id synchronously, from a counter: read which one it took.
     if (typeof idBefore === 'number' && protocol._requestMessageId === idBefore + 1) {
       operation.span.setAttributes(requestIdAttribute(idBefore));

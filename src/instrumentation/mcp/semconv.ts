@@ -42,6 +42,3 @@ export const MCP_DURATION_BUCKETS: number[] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 
 
 /** The first protocol revision with sessions (Mcp-Session-Id, Streamable HTTP). */
 export const FIRST_PROTOCOL_VERSION_WITH_SESSIONS = '2025-03-26' as const;
-
-/** Keys the trace context travels under in params._meta. */
-export const META_PROPAGATION_KEYS = ['traceparent', 'tracestate', 'baggage'] as const;
