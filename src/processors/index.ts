@@ -9,4 +9,5 @@ export {
   withSession,
 } from './session-context.js';
 export { SessionSafeBaggagePropagator, type SessionSafeBaggageOptions } from './session-propagator.js';
+export { UrlSessionSpanProcessor, redactSessionParams } from './url-session.js';
 export { SilentFailureRecorder, type SilentFailureRecorderOptions } from './silent-failures.js';

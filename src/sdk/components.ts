@@ -13,6 +13,7 @@ import {
   SessionSafeBaggagePropagator,
   SessionSpanProcessor,
   SilentFailureRecorder,
+  UrlSessionSpanProcessor,
 } from '../processors/index.js';
 
 export interface Components {
@@ -29,7 +30,7 @@ export function memotelComponents(config: MemotelConfig): Components {
   const session = key ? { key, fallbackSessionId: config.session.fallbackId } : undefined;
   let recorder: SilentFailureRecorder | undefined;
   return {
-    spanProcessors: [...(session ? [new SessionSpanProcessor(session)] : []), new FailureSpanProcessor()],
+    spanProcessors: [...(session ? [new SessionSpanProcessor(session)] : []), new UrlSessionSpanProcessor(), new FailureSpanProcessor()],
     logRecordProcessors: session ? [new SessionLogRecordProcessor(session)] : [],
     // Without a key the raw session id is removed from outbound baggage instead of hashed.
     wrapPropagator: (p) => new SessionSafeBaggagePropagator(p, { key }),
