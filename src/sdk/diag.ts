@@ -3,6 +3,7 @@
 import { diag, DiagLogLevel, type DiagLogger, type Exception } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { LogLevel } from '../config/index.js';
+import { alreadyReported } from '../store/writer.js';
 
 const LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -44,6 +45,7 @@ export function installDiag(level: LogLevel): void {
   // The SDK reports failed exports through its global error handler, whose default logs the
   // error as one JSON blob, stack included. One readable line instead; the stack at debug.
   setGlobalErrorHandler((error: Exception) => {
+    if (alreadyReported(error)) return; // the store writer said it once already
     diag.error(describeError(error));
     if (error instanceof Error && error.stack) diag.debug(error.stack);
   });

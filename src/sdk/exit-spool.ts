@@ -11,6 +11,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { StoreWriter } from '../store/writer.js';
 import { encodeLogs, encodeSpans } from '../store/exporters.js';
+import { alreadyReported } from '../store/writer.js';
 
 export class ExitSpool {
   #spans = new Set<ReadableSpan>();
@@ -51,7 +52,7 @@ export class ExitSpool {
       if (spans.length || records.length)
         diag.debug(`exit: wrote ${spans.length} spans and ${records.length} log records to ${writer.dir}`);
     } catch (err) {
-      diag.warn(`exit: could not save ${spans.length} spans and ${records.length} log records:`, err);
+      if (!alreadyReported(err)) diag.warn(`exit: could not save ${spans.length} spans and ${records.length} log records:`, err);
     }
   }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createNoopMeter, diag, metrics, type Attributes, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { Signal } from '../config/index.js';
+import { storeDirProblem } from '../store/writer.js';
 
 export interface SignalStats {
   exported: number;
@@ -58,10 +59,14 @@ export class PipelineStats {
     if (!this.#statusDir) return;
     try {
       fs.mkdirSync(this.#statusDir, { recursive: true, mode: 0o700 });
+      // A directory the store writer refuses (another user's, world-writable...) gets nothing.
+      if (storeDirProblem(this.#statusDir)) return;
       const file = path.join(this.#statusDir, PIPELINE_STATUS_FILE);
       const tmp = `${file}.${process.pid}.tmp`;
       const body = { updatedAt: new Date().toISOString(), pid: process.pid, signals: this.signals };
-      fs.writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+      // Exclusive create: a file or link planted under the predictable name is never written through.
+      fs.rmSync(tmp, { force: true });
+      fs.writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
       fs.renameSync(tmp, file);
     } catch (err) {
       diag.debug('could not write the pipeline status file:', err);

@@ -33,7 +33,7 @@ import { createInstrumentations, type Instrumentations } from './instrumentation
 import { currentRequire, installRequireHook } from './lazy/require-hook.js';
 import { memotelComponents } from './components.js';
 import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
-import { StoreWriter } from '../store/writer.js';
+import { alreadyReported, StoreWriter } from '../store/writer.js';
 import { dropCounter, pipelineStats, registerPipelineMetrics } from './pipeline-stats.js';
 import { scheduleRuntimeMetrics } from './runtime-metrics.js';
 import { VERSION } from '../version.js';
@@ -167,7 +167,7 @@ export function startResolved(
   // (memotel.telemetry.*), and a shutdown right after has nothing new to send.
   async function forceFlushAll(): Promise<void> {
     const flush = (p: object) =>
-      unwrapProxy(p as Parameters<typeof unwrapProxy>[0])?.forceFlush?.().catch((e: Error) => diag.warn('flush failed:', e));
+      unwrapProxy(p as Parameters<typeof unwrapProxy>[0])?.forceFlush?.().catch((e: Error) => alreadyReported(e) || diag.warn('flush failed:', e));
     await Promise.all([flush(trace.getTracerProvider()), flush(logs.getLoggerProvider())]);
     await flush(metrics.getMeterProvider());
   }
@@ -177,7 +177,7 @@ export function startResolved(
     runtimeMetrics.stop();
     components.stop();
     exporters.beforeShutdown(processEnding);
-    await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
+    await sdk.shutdown().catch((e: Error) => alreadyReported(e) || diag.warn('shutdown failed:', e));
   }
 
   const lifecycle: Lifecycle | undefined =

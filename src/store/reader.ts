@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Signal } from '../config/index.js';
 import { STORE_SIGNALS, isRotated, signalFiles } from './layout.js';
+import { O_NOFOLLOW } from './no-follow.js';
 
 export interface StoreFile {
   signal: Signal;
@@ -56,7 +57,9 @@ export function listStoreFiles(dir: string, signal?: Signal): StoreFile[] {
     for (const name of signalFiles(names, s)) {
       const full = path.join(dir, name);
       try {
-        const st = fs.statSync(full);
+        // lstat: a symbolic link planted in the store is not a store file, and is never read.
+        const st = fs.lstatSync(full);
+        if (!st.isFile()) continue;
         out.push({ signal: s, name, path: full, active: !isRotated(name), size: st.size, mtimeMs: st.mtimeMs });
       } catch {
         // Pruned or rotated since the listing.
@@ -73,9 +76,11 @@ export function listStoreFiles(dir: string, signal?: Signal): StoreFile[] {
 function readFrom(file: string, offsetOf: (ino: number) => number): { ino: number; offset: number; data: Buffer } | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // ELOOP: a symbolic link in place of a store file, never followed.
+    if (code === 'ENOENT' || code === 'ELOOP') return undefined;
     throw err;
   }
   try {

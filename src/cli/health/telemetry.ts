@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SIGNALS, type MemotelConfig, type Signal } from '../../config/index.js';
 import { formatDuration } from '../printers/format.js';
 import type { ComponentResult } from './types.js';
+import { storeDirProblem } from '../../store/writer.js';
 
 const CONNECT_TIMEOUT_MS = 1000;
 
@@ -18,6 +19,9 @@ interface Probe {
 
 /** Writable now, or creatable (its nearest existing ancestor is writable). */
 export function probeWritableDir(dir: string): Probe {
+  // What apps would refuse (another user's, writable by others, a link): say so here too.
+  const problem = storeDirProblem(dir);
+  if (problem) return { ok: false, detail: `${dir} ${problem}; apps save no telemetry there` };
   let existing = dir;
   while (!fs.existsSync(existing)) {
     const parent = path.dirname(existing);
