@@ -60,6 +60,8 @@ export interface RunFixtureOptions {
   cwd?: string;
   timeoutMs?: number;
   signal?: FixtureSignal;
+  /** Called with each complete stdout line as it arrives (e.g. to break a collector mid-run). */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface FixtureResult {
@@ -122,6 +124,7 @@ export function runFixture(options: RunFixtureOptions): Promise<FixtureResult> {
   child.stdin.end(options.stdin);
 
   const timers: NodeJS.Timeout[] = [];
+  if (options.onStdoutLine) onLines(child.stdout, options.onStdoutLine);
   if (signal) {
     let sent = false;
     const send = () => {
