@@ -39,6 +39,11 @@ export class ExitSpool {
     }
   }
 
+  /** Spans and log records no exporter has taken yet. */
+  pending(): { traces: number; logs: number } {
+    return { traces: this.#spans.size, logs: this.#logs.size };
+  }
+
   drainSync(): void {
     const writer = this.#writer;
     if (!writer) return;

@@ -51,6 +51,23 @@ export class PipelineStats {
     this.#persist();
   }
 
+  /**
+   * At exit, the bound (MEMOTEL_SHUTDOWN_TIMEOUT) ended exports still in flight: a collector
+   * that never answers, or one whose errors the exporter was still retrying, would otherwise
+   * leave no trace for `memotel health` in a short-lived process.
+   */
+  unfinished(signal: Signal, destination: string, count: number, timeoutMillis: number): void {
+    const s = this.signals[signal];
+    s.failed += count;
+    s.lastError = {
+      message: `export did not finish within ${timeoutMillis} ms (MEMOTEL_SHUTDOWN_TIMEOUT) as the process ended; ${count} saved to the local store instead`,
+      at: new Date().toISOString(),
+      destination,
+    };
+    this.#failing = true;
+    this.#persist();
+  }
+
   dropped(signal: Signal, count: number): void {
     this.signals[signal].dropped += count;
   }

@@ -180,8 +180,17 @@ export function startResolved(
     await sdk.shutdown().catch((e: Error) => alreadyReported(e) || diag.warn('shutdown failed:', e));
   }
 
+  const recordUnfinished = () => {
+    const pending = spool.pending();
+    for (const signal of ['traces', 'logs'] as const) {
+      const remote = config.exporters[signal].filter((e) => e !== 'store');
+      if (pending[signal] > 0 && remote.length > 0) pipelineStats().unfinished(signal, remote.join(','), pending[signal], config.shutdownTimeoutMillis);
+    }
+  };
   const lifecycle: Lifecycle | undefined =
-    options.handleExit === false ? undefined : installLifecycle(() => (stopped ??= shutdownAll(true)), config.shutdownTimeoutMillis);
+    options.handleExit === false
+      ? undefined
+      : installLifecycle(() => (stopped ??= shutdownAll(true)), config.shutdownTimeoutMillis, recordUnfinished);
 
   setRunning(handle);
   diag.debug(
