@@ -129,7 +129,8 @@ export function forEachRequest(
         parsed = JSON.parse(line);
       } catch {
         report.unreadable.push({ file: name, line: lineNo });
-        continue;
+        parsed = gluedRequest(line, signal);
+        if (parsed === undefined) continue;
       }
       onRequest(parsed, name);
     }
@@ -139,6 +140,23 @@ export function forEachRequest(
   // name, and a new active file. The second pass reads only bytes not read yet, by inode.
   for (let pass = 0; pass < 2; pass++) for (const name of signalFiles(readNames(dir), signal)) readOne(name);
   return report;
+}
+
+const REQUEST_START: Record<Signal, string> = { traces: '{"resourceSpans"', metrics: '{"resourceMetrics"', logs: '{"resourceLogs"' };
+
+/**
+ * A write cut off without its newline (a full disk, a crash) has the next process's whole line
+ * glued to its end: the request that starts last in the line, when it parses. The key only
+ * starts a request: inside one, resources follow `[{"resource"`, never `{"resourceSpans"`.
+ */
+function gluedRequest(line: string, signal: Signal): unknown {
+  const at = line.lastIndexOf(REQUEST_START[signal]);
+  if (at <= 0) return undefined;
+  try {
+    return JSON.parse(line.slice(at));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A one-line summary of skipped lines, for stderr; undefined when there were none. */
