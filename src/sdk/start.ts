@@ -24,7 +24,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resolveConfig, type Env, type MemotelConfig, type Resolved } from '../config/index.js';
-import { installDiag, printWarnings } from './diag.js';
+import { installDiag, printWarnings, withoutDuplicateWarnings } from './diag.js';
 import { createExporters } from './exporters.js';
 import { resourceDetectors } from './resources.js';
 import { MemotelContextManager } from './context-manager.js';
@@ -128,25 +128,28 @@ export function startResolved(
   const created = createInstrumentations(config);
   const instrumentations: Instrumentation[] = created.all;
 
-  const sdk = withoutDiagOverride(
-    () =>
-      new NodeSDK({
-        serviceName: config.serviceName,
-        resourceDetectors: resourceDetectors(config.resourceDetectors),
-        contextManager,
-        textMapPropagator: components.wrapPropagator(propagator(config)),
-        sampler: sampler(config),
-        spanLimits: {
-          attributeValueLengthLimit: config.attributeValueLengthLimit,
-          attributeCountLimit: config.attributeCountLimit,
-        },
-        spanProcessors,
-        logRecordProcessors,
-        metricReaders,
-        instrumentations,
-      }),
+  // Upstream's own env readers would repeat what memotel's configuration already reported.
+  const sdk = withoutDuplicateWarnings(warnings, () =>
+    withoutDiagOverride(
+      () =>
+        new NodeSDK({
+          serviceName: config.serviceName,
+          resourceDetectors: resourceDetectors(config.resourceDetectors),
+          contextManager,
+          textMapPropagator: components.wrapPropagator(propagator(config)),
+          sampler: sampler(config),
+          spanLimits: {
+            attributeValueLengthLimit: config.attributeValueLengthLimit,
+            attributeCountLimit: config.attributeCountLimit,
+          },
+          spanProcessors,
+          logRecordProcessors,
+          metricReaders,
+          instrumentations,
+        }),
+    ),
   );
-  sdk.start();
+  withoutDuplicateWarnings(warnings, () => sdk.start());
   installRequireHook(requireBefore, created.targets, dirname(fileURLToPath(import.meta.url)));
   patchForPreload?.(created);
   components.start();

@@ -164,7 +164,7 @@ export class StoreWriter {
 
   #describe(err: NodeJS.ErrnoException): StoreWriteError {
     const code = err.code ?? 'EIO';
-    const where = `the telemetry store ${this.#dir}`;
+    const where = `the telemetry store (MEMOTEL_STORE_DIR=${this.#dir})`;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
       return new StoreWriteError(`${where} is out of space (${code}): telemetry is not saved until space is freed (memotel store prune, or a larger disk).`, code);
     }
