@@ -46,6 +46,9 @@ export async function faultsBench(): Promise<void> {
   console.log(`\nfaults: fault injection and security (MEMOTEL_SHUTDOWN_TIMEOUT=500 ms; serve at ${rps} req/s for ${seconds} s)`);
   if (want('collector')) {
     for (const transport of TRANSPORTS) for (const fault of COLLECTOR_FAULTS) add(await collectorShortScript(fault, transport));
+    // The app's own latency on this machine at this load, for reference.
+    const bare = await collectorServeLoad('healthy', 'grpc', { rps, seconds }, false);
+    add(bare.row);
     for (const transport of TRANSPORTS) {
       let healthy: { p50: number; p99: number } | undefined;
       for (const fault of COLLECTOR_FAULTS) {
@@ -53,6 +56,8 @@ export async function faultsBench(): Promise<void> {
         healthy ??= figures.latency;
         if (fault !== 'healthy') {
           figures.row.figure += `; latency vs healthy: p50 ×${(figures.latency.p50 / healthy.p50).toFixed(2)}, p99 ×${(figures.latency.p99 / healthy.p99).toFixed(2)}`;
+        } else {
+          figures.row.figure += `; latency vs bare: p50 ×${(figures.latency.p50 / bare.latency.p50).toFixed(2)}, p99 ×${(figures.latency.p99 / bare.latency.p99).toFixed(2)}`;
         }
         add(figures.row);
       }

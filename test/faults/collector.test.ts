@@ -1,14 +1,15 @@
 // Hostile collectors (test/utils/faulty-collector.ts) against real processes through the
 // preload, over gRPC and http/protobuf: the cases and their checks are in cases.ts, shared with
 // `npm run bench -- faults`, which runs the serve load at full length.
-import { describe, expect, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
+import { expectPromiseKept } from './expect-row.js';
 import { COLLECTOR_FAULTS, type CollectorFault, type OtlpTransport } from '../utils/faulty-collector.js';
 import { collectorServeLoad, collectorShortScript } from './cases.js';
 
 describe.each<OtlpTransport>(['grpc', 'http/protobuf'])('%s', (transport) => {
   test.each(COLLECTOR_FAULTS)('a short script, collector %s: output, exit code, exit bound, nothing lost, health names it', async (fault) => {
     const row = await collectorShortScript(fault, transport);
-    expect(row.problems).toEqual([]);
+    expectPromiseKept(row);
   }, 60_000);
 });
 
@@ -20,5 +21,5 @@ test.each<[CollectorFault, OtlpTransport]>([
   ['killed mid-run', 'grpc'],
 ])('serve under load, collector %s (%s): every request answered, exit on SIGTERM within the bound, health names it', async (fault, transport) => {
   const { row } = await collectorServeLoad(fault, transport, { rps: 20, seconds: 3 });
-  expect(row.problems).toEqual([]);
+  expectPromiseKept(row);
 }, 90_000);
