@@ -23,3 +23,10 @@ test.each<[CollectorFault, OtlpTransport]>([
   const { row } = await collectorServeLoad(fault, transport, { rps: 20, seconds: 3 });
   expectPromiseKept(row);
 }, 90_000);
+
+// Found by this suite and not fixed yet (docs/reliability.md, "Known failure"): when an export is
+// already in flight as the app finishes (a batch sent before the end, to a collector that does
+// not answer), its sockets and retry timers keep the event loop alive, so 'beforeExit' (where
+// the bounded shutdown starts) waits for the exporter's own timeout: 10 s over http/protobuf,
+// and over gRPC, to a black hole, the process never exits (grpc-js keeps reconnecting).
+test.todo('an export already in flight when the app ends (black hole, gRPC and http/protobuf): the process exits within MEMOTEL_SHUTDOWN_TIMEOUT');
