@@ -10,6 +10,7 @@ import { hookBench } from './hook.js';
 import { preloadBench } from './preload.js';
 import { instructionsBench } from './instructions.js';
 import { mcpBench } from './mcp.js';
+import { faultsBench } from './faults.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -32,5 +33,7 @@ if (want('index')) {
   const { spawnSync } = await import('node:child_process');
   spawnSync(process.execPath, [join(root, 'bench/index-search.mjs')], { stdio: 'inherit', cwd: root });
 }
+// Minutes long: only when asked for (npm run bench -- faults).
+if (only.includes('faults')) await faultsBench();
 // Minutes long: only when asked for (npm run bench -- soak), BENCH_SOAK_SECONDS (default 180).
 if (only.includes('soak')) await soakBench(root, Number(process.env.BENCH_SOAK_SECONDS ?? 180));

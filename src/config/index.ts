@@ -137,6 +137,12 @@ const SIGNAL_EXPORTERS: Record<Signal, readonly (ExporterName | 'none')[]> = {
 
 const SIGNAL_ENV: Record<Signal, string> = { traces: 'TRACES', metrics: 'METRICS', logs: 'LOGS' };
 
+/**
+ * The longest delay setTimeout honours (2^31 - 1 ms, ~24.8 days). Node turns a longer one into
+ * 1 ms with a TimeoutOverflowWarning on stderr: a batch delay of 1e10 would export in a loop.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ResolveOptions {
   /** os.homedir(), used only when neither XDG_* nor HOME is set. */
   homedir?: string;
@@ -180,8 +186,8 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     propagators: readPropagators(r),
     spanBatch: readBatch(r, 'OTEL_BSP'),
     logBatch: readBatch(r, 'OTEL_BLRP'),
-    metricExportIntervalMillis: readNumber(r, 'OTEL_METRIC_EXPORT_INTERVAL', 60000, { min: 1, integer: true }),
-    metricExportTimeoutMillis: readNumber(r, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000, { min: 1, integer: true }),
+    metricExportIntervalMillis: readNumber(r, 'OTEL_METRIC_EXPORT_INTERVAL', 60000, { min: 1, max: MAX_TIMER_MS, integer: true }),
+    metricExportTimeoutMillis: readNumber(r, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000, { min: 1, max: MAX_TIMER_MS, integer: true }),
     attributeValueLengthLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 0),
     attributeCountLimit: readOptionalInteger(r, 'OTEL_ATTRIBUTE_COUNT_LIMIT', 0),
     // Not constructed with the others: see runtimeMetrics.
@@ -193,7 +199,7 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     },
     session: {
       fallbackId: readString(r, 'MEMOTEL_SESSION_ID'),
-      salt: readString(r, 'MEMOTEL_SESSION_SALT'),
+      salt: readSalt(r),
       keyFile: readString(r, 'MEMOTEL_SESSION_KEY_FILE') ?? `${configHome}/memotel/session-key`,
     },
     prometheus: {
@@ -203,10 +209,22 @@ export function resolveConfig(env: Env, options: ResolveOptions = {}): Resolved 
     shutdownTimeoutMillis: readNumber(r, 'MEMOTEL_SHUTDOWN_TIMEOUT', 2000, { min: 0, max: 60000, integer: true }),
     runtimeMetrics: {
       mode: readRuntimeMetricsMode(r, selection),
-      delayMillis: readNumber(r, 'MEMOTEL_RUNTIME_METRICS_DELAY', 10000, { min: 0, integer: true }),
+      delayMillis: readNumber(r, 'MEMOTEL_RUNTIME_METRICS_DELAY', 10000, { min: 0, max: MAX_TIMER_MS, integer: true }),
     },
   };
   return { config, warnings };
+}
+
+/**
+ * A salt set to nothing is most often a secret that failed to expand (`MEMOTEL_SESSION_SALT=$X`
+ * with X unset): hashes would then not match those of the processes that got the real salt.
+ */
+function readSalt(r: Reader): string | undefined {
+  const salt = readString(r, 'MEMOTEL_SESSION_SALT');
+  if (salt === undefined && r.env.MEMOTEL_SESSION_SALT !== undefined) {
+    r.warn('MEMOTEL_SESSION_SALT is set but empty; using the per-user key file (MEMOTEL_SESSION_KEY_FILE) instead');
+  }
+  return salt;
 }
 
 /**
@@ -221,8 +239,10 @@ function readExporters(r: Reader, signal: Signal): { exporters: ExporterName[]; 
     if (listed.includes('none')) return { exporters: [], reason: `${name}=none` };
     return { exporters: listed as ExporterName[], reason: `${name}=${listed.join(',')}` };
   }
+  // An endpoint that is not a URL was reported and ignored (readUrl): it does not switch the
+  // signal to OTLP, whose default localhost endpoint would then receive the data.
   const endpointVar = [`OTEL_EXPORTER_OTLP_${SIGNAL_ENV[signal]}_ENDPOINT`, 'OTEL_EXPORTER_OTLP_ENDPOINT'].find(
-    (v) => r.env[v]?.trim(),
+    (v) => readUrl(r, v) !== undefined,
   );
   if (endpointVar) return { exporters: ['otlp'], reason: `${endpointVar} is set` };
   return { exporters: ['store'], reason: 'no OTLP endpoint or exporter configured' };
@@ -260,7 +280,7 @@ function readOtlp(r: Reader, signal: Signal): OtlpSignalConfig {
     protocol,
     url,
     headers,
-    timeoutMillis: readNumber(r, pick('TIMEOUT'), 10000, { min: 1, integer: true }),
+    timeoutMillis: readNumber(r, pick('TIMEOUT'), 10000, { min: 1, max: MAX_TIMER_MS, integer: true }),
     compression: readEnum(r, pick('COMPRESSION'), ['gzip', 'none'], 'none'),
     insecure: r.env[insecureVar] === undefined ? undefined : readBoolean(r, insecureVar, false),
     certificateFile: readString(r, pick('CERTIFICATE')),
@@ -322,9 +342,10 @@ function readBatch(r: Reader, prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchConfig {
   return {
     scheduledDelayMillis: readNumber(r, `${prefix}_SCHEDULE_DELAY`, prefix === 'OTEL_BSP' ? 5000 : 1000, {
       min: 0,
+      max: MAX_TIMER_MS,
       integer: true,
     }),
-    exportTimeoutMillis: readNumber(r, `${prefix}_EXPORT_TIMEOUT`, 30000, { min: 1, integer: true }),
+    exportTimeoutMillis: readNumber(r, `${prefix}_EXPORT_TIMEOUT`, 30000, { min: 1, max: MAX_TIMER_MS, integer: true }),
     maxQueueSize,
     maxExportBatchSize,
   };

@@ -105,9 +105,10 @@ export function readWords(r: Reader, name: string): string[] | undefined {
 /**
  * W3C-baggage-style `key=value,key2=value2` with percent-encoded values, as used by
  * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS. A malformed entry is skipped with
- * a warning that shows the key but, when `secret`, never the value.
+ * a warning that shows the key but, for `headers`, never the value (it may be a credential);
+ * header entries must also be something HTTP and gRPC can send.
  */
-export function readKeyValues(r: Reader, name: string, secret: boolean): Record<string, string> {
+export function readKeyValues(r: Reader, name: string, headers: boolean): Record<string, string> {
   const value = raw(r, name);
   const out: Record<string, string> = {};
   if (value === undefined) return out;
@@ -115,19 +116,38 @@ export function readKeyValues(r: Reader, name: string, secret: boolean): Record<
     if (entry.trim() === '') continue;
     const eq = entry.indexOf('=');
     const key = eq > 0 ? entry.slice(0, eq).trim() : '';
-    const shown = secret ? `${key || '(no key)'}=${REDACTED}` : entry.trim();
+    const shown = headers ? `${key || '(no key)'}=${REDACTED}` : entry.trim();
     if (key === '') {
-      r.warn(`${name} has an entry without key=value ("${secret ? REDACTED : entry.trim()}"); skipping it`);
+      r.warn(`${name} has an entry without key=value ("${headers ? REDACTED : entry.trim()}"); skipping it`);
       continue;
     }
+    let decoded: string;
     try {
-      out[key] = decodeURIComponent(entry.slice(eq + 1).trim());
+      decoded = decodeURIComponent(entry.slice(eq + 1).trim());
     } catch {
       r.warn(`${name} has an entry whose value is not valid percent-encoding ("${shown}"); skipping it`);
+      continue;
     }
+    // Headers go on the wire: a key that is not an HTTP token, or a value with control
+    // characters (a decoded %0A), would make every export fail in the HTTP client or grpc-js
+    // instead of once here.
+    if (headers && (!HEADER_NAME.test(key) || /-bin$/i.test(key))) {
+      r.warn(`${name} has an entry whose key "${key}" is not a header name both HTTP and gRPC accept (letters, digits, "-", "_", "."; no "-bin" suffix); skipping it`);
+      continue;
+    }
+    if (headers && !HEADER_VALUE.test(decoded)) {
+      r.warn(`${name} has an entry whose value has characters a header cannot carry (only visible ASCII and spaces) ("${shown}"); skipping it`);
+      continue;
+    }
+    out[key] = decoded;
   }
   return out;
 }
+
+/** What is both an HTTP token (RFC 9110) and a gRPC metadata key (grpc-js lower-cases it). */
+const HEADER_NAME = /^[0-9A-Za-z_.-]+$/;
+/** Visible ASCII and space: what both HTTP/1.1 and gRPC (non-binary) metadata accept. */
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 /** A URL with an http(s) scheme; anything else is reported and replaced. */
 export function readUrl(r: Reader, name: string): string | undefined {

@@ -6,10 +6,11 @@
 // value, so sessions still group. 16 bytes (32 hex characters) keep collisions negligible for
 // any realistic number of sessions while staying short in a UI.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { MemotelError } from '../memory/errors.js';
+import { readTextNoFollow } from '../store/no-follow.js';
 
 const KEY_BYTES = 32;
 const HASH_BYTES = 16;
@@ -42,9 +43,15 @@ export function loadSessionKey({ salt, keyFile }: SessionKeyOptions): Buffer {
 function readKeyFile(keyFile: string): Buffer | undefined {
   let text: string;
   try {
-    text = readFileSync(keyFile, 'utf8');
+    // O_NOFOLLOW: a link planted in place of the key must not make memotel hash with (or
+    // reveal the hashing key from) a file of someone else's choosing.
+    text = readTextNoFollow(keyFile);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') {
+      throw new MemotelError('MEMOTEL_ERR_INVALID_CONFIG', `The session key file ${keyFile} is a symbolic link, which memotel never follows: replace it with the key file itself, or set MEMOTEL_SESSION_SALT.`);
+    }
     throw err;
   }
   const hex = text.trim();
@@ -84,7 +91,7 @@ function createKeyFile(keyFile: string): void {
 
 function warnIfReadableByOthers(keyFile: string): void {
   try {
-    if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) {
+    if (process.platform !== 'win32' && (lstatSync(keyFile).mode & 0o077) !== 0) {
       diag.warn(`memotel: session key file ${keyFile} is readable by other users; run chmod 600 on it.`);
     }
   } catch {

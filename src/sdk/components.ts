@@ -61,7 +61,7 @@ function loadKey(config: MemotelConfig): Buffer | undefined {
     return loadSessionKey({ salt: config.session.salt, keyFile: config.session.keyFile });
   } catch (err) {
     diag.warn(
-      `session ids are not recorded: no session key (${(err as Error).message}); set MEMOTEL_SESSION_SALT or fix ${config.session.keyFile}`,
+      `session ids are not recorded: no session key (${(err as Error).message}); set MEMOTEL_SESSION_SALT, or fix or move MEMOTEL_SESSION_KEY_FILE=${config.session.keyFile}`,
     );
     return undefined;
   }

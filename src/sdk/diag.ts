@@ -3,6 +3,7 @@
 import { diag, DiagLogLevel, type DiagLogger, type Exception } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { LogLevel } from '../config/index.js';
+import { alreadyReported } from '../store/writer.js';
 
 const LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -14,7 +15,11 @@ const LEVELS: Record<LogLevel, DiagLogLevel> = {
   all: DiagLogLevel.ALL,
 };
 
+/** While set, warnings it matches are dropped (see withoutDuplicateWarnings). */
+let duplicate: ((message: string) => boolean) | undefined;
+
 function line(level: string, message: string, args: unknown[]): void {
+  if (level === 'warn' && duplicate?.(message)) return;
   const extra = args.map((a) => (Array.isArray(a) && a.some((x) => x instanceof Error) ? a.map(describeError).join('; ') : describeError(a)));
   try {
     process.stderr.write(`memotel ${level}: ${[message, ...extra].join(' ')}\n`);
@@ -44,6 +49,7 @@ export function installDiag(level: LogLevel): void {
   // The SDK reports failed exports through its global error handler, whose default logs the
   // error as one JSON blob, stack included. One readable line instead; the stack at debug.
   setGlobalErrorHandler((error: Exception) => {
+    if (alreadyReported(error)) return; // the store writer said it once already
     diag.error(describeError(error));
     if (error instanceof Error && error.stack) diag.debug(error.stack);
   });
@@ -57,6 +63,30 @@ export function describeError(error: unknown): string {
     return code !== undefined && !String(error.message).includes(String(code)) ? `${text} (${String(code)})` : text;
   }
   return typeof error === 'string' ? error : safeJson(error);
+}
+
+/**
+ * Runs `fn` (constructing and starting the SDK) without the warnings OpenTelemetry's own
+ * environment readers print about variables memotel's configuration already reported: NodeSDK
+ * and the providers still read OTEL_SDK_DISABLED, OTEL_LOG_LEVEL and the attribute limits from
+ * process.env, so a bad value would otherwise be reported two or three times.
+ */
+export function withoutDuplicateWarnings<T>(warnings: readonly string[], fn: () => T): T {
+  const needles: string[] = [];
+  for (const w of warnings) {
+    const name = /^([A-Z][A-Z0-9_]+)/.exec(w)?.[1];
+    if (name) needles.push(name);
+    const value = /="([^"]{2,})"/.exec(w)?.[1];
+    if (value) needles.push(`"${value}"`, `'${value.toLowerCase()}'`, `'${value}'`);
+  }
+  if (needles.length === 0) return fn();
+  const previous = duplicate;
+  duplicate = (message) => needles.some((n) => message.includes(n));
+  try {
+    return fn();
+  } finally {
+    duplicate = previous;
+  }
 }
 
 /** Configuration warnings are printed at warn level (so OTEL_LOG_LEVEL=error or none hides them). */

@@ -9,8 +9,10 @@
 import { diag, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { StoreWriter } from '../store/writer.js';
 import { encodeLogs, encodeSpans } from '../store/exporters.js';
+import { alreadyReported } from '../store/writer.js';
 
 export class ExitSpool {
   #spans = new Set<ReadableSpan>();
@@ -38,6 +40,11 @@ export class ExitSpool {
     }
   }
 
+  /** Spans and log records no exporter has taken yet. */
+  pending(): { traces: number; logs: number } {
+    return { traces: this.#spans.size, logs: this.#logs.size };
+  }
+
   drainSync(): void {
     const writer = this.#writer;
     if (!writer) return;
@@ -46,14 +53,36 @@ export class ExitSpool {
     this.#spans.clear();
     this.#logs.clear();
     try {
-      if (spans.length) writer.append('traces', encodeSpans(spans));
-      if (records.length) writer.append('logs', encodeLogs(records));
+      if (spans.length) writer.append('traces', encodeSpans(spans.map(withSettledResource)));
+      if (records.length) writer.append('logs', encodeLogs(records.map(withSettledResource)));
       if (spans.length || records.length)
         diag.debug(`exit: wrote ${spans.length} spans and ${records.length} log records to ${writer.dir}`);
     } catch (err) {
-      diag.warn(`exit: could not save ${spans.length} spans and ${records.length} log records:`, err);
+      if (!alreadyReported(err)) diag.warn(`exit: could not save ${spans.length} spans and ${records.length} log records:`, err);
     }
   }
+}
+
+const settled = new WeakMap<Resource, Resource>();
+
+/**
+ * The item with a resource that has only its settled attributes. A process that calls
+ * process.exit() right away ends before asynchronous resource attributes (host.id, read from
+ * the machine id) settle, and reading a resource's attributes then logs an error on stderr
+ * ("Accessing resource attributes before async attributes settled"). Nothing can be awaited in
+ * an 'exit' listener: what has settled is written, what has not is left out.
+ */
+function withSettledResource<T extends { resource: Resource }>(item: T): T {
+  const resource = item.resource;
+  if (!resource.asyncAttributesPending) return item;
+  let copy = settled.get(resource);
+  if (!copy) {
+    const ready = resource.getRawAttributes().filter(([, v]) => typeof (v as PromiseLike<unknown> | undefined)?.then !== 'function');
+    copy = resourceFromAttributes(Object.fromEntries(ready) as Parameters<typeof resourceFromAttributes>[0], { schemaUrl: resource.schemaUrl });
+    settled.set(resource, copy);
+  }
+  // The item's own getters and methods (spanContext()...) stay; only the resource differs.
+  return Object.create(item, { resource: { value: copy } }) as T;
 }
 
 /** Feeds the spool; placed before the batch processors. */

@@ -20,8 +20,11 @@ export interface Lifecycle {
 
 type Listener = (...args: never[]) => void;
 
-/** `shutdown`: the handle's shutdown, told that the process ends once it is done. */
-export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: number): Lifecycle {
+/**
+ * `shutdown`: the handle's shutdown, told that the process ends once it is done. `onTimeout`:
+ * called when the bound cut it short, before what is left is saved to the store.
+ */
+export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: number, onTimeout: () => void = () => {}): Lifecycle {
   const installed: Array<[string, Listener]> = [];
   const on = (event: string, fn: Listener) => {
     process.on(event as 'exit', fn as () => void);
@@ -35,6 +38,7 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
   let finishing: Promise<boolean> | undefined;
   const finish = () =>
     (finishing ??= bounded(shutdown(), timeoutMillis).then((timedOut) => {
+      if (timedOut) onTimeout();
       exitSpool().drainSync();
       return timedOut;
     }));

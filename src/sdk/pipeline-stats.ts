@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createNoopMeter, diag, metrics, type Attributes, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { Signal } from '../config/index.js';
+import { storeDirProblem } from '../store/writer.js';
 
 export interface SignalStats {
   exported: number;
@@ -50,6 +51,23 @@ export class PipelineStats {
     this.#persist();
   }
 
+  /**
+   * At exit, the bound (MEMOTEL_SHUTDOWN_TIMEOUT) ended exports still in flight: a collector
+   * that never answers, or one whose errors the exporter was still retrying, would otherwise
+   * leave no trace for `memotel health` in a short-lived process.
+   */
+  unfinished(signal: Signal, destination: string, count: number, timeoutMillis: number): void {
+    const s = this.signals[signal];
+    s.failed += count;
+    s.lastError = {
+      message: `export did not finish within ${timeoutMillis} ms (MEMOTEL_SHUTDOWN_TIMEOUT) as the process ended; ${count} saved to the local store instead`,
+      at: new Date().toISOString(),
+      destination,
+    };
+    this.#failing = true;
+    this.#persist();
+  }
+
   dropped(signal: Signal, count: number): void {
     this.signals[signal].dropped += count;
   }
@@ -58,10 +76,14 @@ export class PipelineStats {
     if (!this.#statusDir) return;
     try {
       fs.mkdirSync(this.#statusDir, { recursive: true, mode: 0o700 });
+      // A directory the store writer refuses (another user's, world-writable...) gets nothing.
+      if (storeDirProblem(this.#statusDir)) return;
       const file = path.join(this.#statusDir, PIPELINE_STATUS_FILE);
       const tmp = `${file}.${process.pid}.tmp`;
       const body = { updatedAt: new Date().toISOString(), pid: process.pid, signals: this.signals };
-      fs.writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+      // Exclusive create: a file or link planted under the predictable name is never written through.
+      fs.rmSync(tmp, { force: true });
+      fs.writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
       fs.renameSync(tmp, file);
     } catch (err) {
       diag.debug('could not write the pipeline status file:', err);

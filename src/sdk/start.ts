@@ -24,7 +24,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resolveConfig, type Env, type MemotelConfig, type Resolved } from '../config/index.js';
-import { installDiag, printWarnings } from './diag.js';
+import { installDiag, printWarnings, withoutDuplicateWarnings } from './diag.js';
 import { createExporters } from './exporters.js';
 import { resourceDetectors } from './resources.js';
 import { MemotelContextManager } from './context-manager.js';
@@ -33,7 +33,7 @@ import { createInstrumentations, type Instrumentations } from './instrumentation
 import { currentRequire, installRequireHook } from './lazy/require-hook.js';
 import { memotelComponents } from './components.js';
 import { exitSpool, SpoolLogRecordProcessor, SpoolSpanProcessor } from './exit-spool.js';
-import { StoreWriter } from '../store/writer.js';
+import { alreadyReported, StoreWriter } from '../store/writer.js';
 import { dropCounter, pipelineStats, registerPipelineMetrics } from './pipeline-stats.js';
 import { scheduleRuntimeMetrics } from './runtime-metrics.js';
 import { VERSION } from '../version.js';
@@ -128,25 +128,28 @@ export function startResolved(
   const created = createInstrumentations(config);
   const instrumentations: Instrumentation[] = created.all;
 
-  const sdk = withoutDiagOverride(
-    () =>
-      new NodeSDK({
-        serviceName: config.serviceName,
-        resourceDetectors: resourceDetectors(config.resourceDetectors),
-        contextManager,
-        textMapPropagator: components.wrapPropagator(propagator(config)),
-        sampler: sampler(config),
-        spanLimits: {
-          attributeValueLengthLimit: config.attributeValueLengthLimit,
-          attributeCountLimit: config.attributeCountLimit,
-        },
-        spanProcessors,
-        logRecordProcessors,
-        metricReaders,
-        instrumentations,
-      }),
+  // Upstream's own env readers would repeat what memotel's configuration already reported.
+  const sdk = withoutDuplicateWarnings(warnings, () =>
+    withoutDiagOverride(
+      () =>
+        new NodeSDK({
+          serviceName: config.serviceName,
+          resourceDetectors: resourceDetectors(config.resourceDetectors),
+          contextManager,
+          textMapPropagator: components.wrapPropagator(propagator(config)),
+          sampler: sampler(config),
+          spanLimits: {
+            attributeValueLengthLimit: config.attributeValueLengthLimit,
+            attributeCountLimit: config.attributeCountLimit,
+          },
+          spanProcessors,
+          logRecordProcessors,
+          metricReaders,
+          instrumentations,
+        }),
+    ),
   );
-  sdk.start();
+  withoutDuplicateWarnings(warnings, () => sdk.start());
   installRequireHook(requireBefore, created.targets, dirname(fileURLToPath(import.meta.url)));
   patchForPreload?.(created);
   components.start();
@@ -167,7 +170,7 @@ export function startResolved(
   // (memotel.telemetry.*), and a shutdown right after has nothing new to send.
   async function forceFlushAll(): Promise<void> {
     const flush = (p: object) =>
-      unwrapProxy(p as Parameters<typeof unwrapProxy>[0])?.forceFlush?.().catch((e: Error) => diag.warn('flush failed:', e));
+      unwrapProxy(p as Parameters<typeof unwrapProxy>[0])?.forceFlush?.().catch((e: Error) => alreadyReported(e) || diag.warn('flush failed:', e));
     await Promise.all([flush(trace.getTracerProvider()), flush(logs.getLoggerProvider())]);
     await flush(metrics.getMeterProvider());
   }
@@ -177,11 +180,20 @@ export function startResolved(
     runtimeMetrics.stop();
     components.stop();
     exporters.beforeShutdown(processEnding);
-    await sdk.shutdown().catch((e: Error) => diag.warn('shutdown failed:', e));
+    await sdk.shutdown().catch((e: Error) => alreadyReported(e) || diag.warn('shutdown failed:', e));
   }
 
+  const recordUnfinished = () => {
+    const pending = spool.pending();
+    for (const signal of ['traces', 'logs'] as const) {
+      const remote = config.exporters[signal].filter((e) => e !== 'store');
+      if (pending[signal] > 0 && remote.length > 0) pipelineStats().unfinished(signal, remote.join(','), pending[signal], config.shutdownTimeoutMillis);
+    }
+  };
   const lifecycle: Lifecycle | undefined =
-    options.handleExit === false ? undefined : installLifecycle(() => (stopped ??= shutdownAll(true)), config.shutdownTimeoutMillis);
+    options.handleExit === false
+      ? undefined
+      : installLifecycle(() => (stopped ??= shutdownAll(true)), config.shutdownTimeoutMillis, recordUnfinished);
 
   setRunning(handle);
   diag.debug(

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Signal } from '../config/index.js';
+import { readTextNoFollow } from './no-follow.js';
 
 export const PIPELINE_STATUS_FILE = 'pipeline-status.json';
 
@@ -32,10 +33,11 @@ export function readPipelineStatus(storeDir: string): PipelineStatusRead {
   const file = path.join(storeDir, PIPELINE_STATUS_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextNoFollow(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'absent', file };
+    if (code === 'ELOOP') return { state: 'unreadable', file, reason: 'it is a symbolic link, which memotel never follows' };
     return { state: 'unreadable', file, reason: (err as Error).message };
   }
   let parsed: unknown;

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Signal } from '../config/index.js';
 import { STORE_SIGNALS, isRotated, signalFiles } from './layout.js';
+import { O_NOFOLLOW } from './no-follow.js';
 
 export interface StoreFile {
   signal: Signal;
@@ -56,7 +57,9 @@ export function listStoreFiles(dir: string, signal?: Signal): StoreFile[] {
     for (const name of signalFiles(names, s)) {
       const full = path.join(dir, name);
       try {
-        const st = fs.statSync(full);
+        // lstat: a symbolic link planted in the store is not a store file, and is never read.
+        const st = fs.lstatSync(full);
+        if (!st.isFile()) continue;
         out.push({ signal: s, name, path: full, active: !isRotated(name), size: st.size, mtimeMs: st.mtimeMs });
       } catch {
         // Pruned or rotated since the listing.
@@ -73,9 +76,11 @@ export function listStoreFiles(dir: string, signal?: Signal): StoreFile[] {
 function readFrom(file: string, offsetOf: (ino: number) => number): { ino: number; offset: number; data: Buffer } | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // ELOOP: a symbolic link in place of a store file, never followed.
+    if (code === 'ENOENT' || code === 'ELOOP') return undefined;
     throw err;
   }
   try {
@@ -124,7 +129,8 @@ export function forEachRequest(
         parsed = JSON.parse(line);
       } catch {
         report.unreadable.push({ file: name, line: lineNo });
-        continue;
+        parsed = gluedRequest(line, signal);
+        if (parsed === undefined) continue;
       }
       onRequest(parsed, name);
     }
@@ -134,6 +140,23 @@ export function forEachRequest(
   // name, and a new active file. The second pass reads only bytes not read yet, by inode.
   for (let pass = 0; pass < 2; pass++) for (const name of signalFiles(readNames(dir), signal)) readOne(name);
   return report;
+}
+
+const REQUEST_START: Record<Signal, string> = { traces: '{"resourceSpans"', metrics: '{"resourceMetrics"', logs: '{"resourceLogs"' };
+
+/**
+ * A write cut off without its newline (a full disk, a crash) has the next process's whole line
+ * glued to its end: the request that starts last in the line, when it parses. The key only
+ * starts a request: inside one, resources follow `[{"resource"`, never `{"resourceSpans"`.
+ */
+function gluedRequest(line: string, signal: Signal): unknown {
+  const at = line.lastIndexOf(REQUEST_START[signal]);
+  if (at <= 0) return undefined;
+  try {
+    return JSON.parse(line.slice(at));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A one-line summary of skipped lines, for stderr; undefined when there were none. */

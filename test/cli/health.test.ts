@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closedPort } from '../utils/fixtures.js';
+import { startFaultyCollector, type CollectorFault, type OtlpTransport } from '../utils/faulty-collector.js';
 import { MEMORY_APP, expectExit, makeRepo, memotel, sandbox, throughPreload, type Sandbox } from './helpers.js';
 
 let box: Sandbox;
@@ -103,6 +104,31 @@ describe('memotel health', () => {
     expect(component(json, 'telemetry').summary).toBe(`traces, metrics, logs → otlp grpc http://127.0.0.1:${otlpPort}: cannot connect (ECONNREFUSED)`);
     expect(component(json, 'git').status).toBe('ok');
     expect(component(json, 'repository').status).toBe('ok');
+  });
+
+  // A collector can accept connections and still lose every export: health sends an empty
+  // export and names the answer.
+  test.each<[CollectorFault, OtlpTransport, string, boolean]>([
+    ['healthy', 'grpc', 'accepts exports (gRPC OK)', true],
+    ['healthy', 'http/protobuf', 'accepts exports (HTTP 200)', true],
+    ['black hole', 'grpc', 'no answer to an export within 1000 ms', false],
+    ['unavailable', 'grpc', 'rejects exports: gRPC 14 UNAVAILABLE', false],
+    ['exhausted', 'grpc', 'rejects exports: gRPC 8 RESOURCE_EXHAUSTED', false],
+    ['unavailable', 'http/protobuf', 'rejects exports: HTTP 503', false],
+    ['exhausted', 'http/protobuf', 'rejects exports: HTTP 429 Too Many Requests (Retry-After: 1)', false],
+  ])('an OTLP collector that is %s (%s) is reported as: %s', async (fault, transport, detail, ok) => {
+    const collector = await startFaultyCollector(fault, transport);
+    try {
+      const r = await memotel(box, ['health', '--repo', repo, '--json'], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: transport,
+      });
+      const telemetry = component(JSON.parse(r.stdout) as HealthJson, 'telemetry');
+      expect(telemetry.summary).toContain(detail);
+      expect(telemetry.status).toBe(ok ? 'ok' : 'fail');
+    } finally {
+      await collector.close();
+    }
   });
 
   test('the last export section reads pipeline-status.json: an error newer than the last success is unhealthy', async () => {

@@ -29,6 +29,15 @@ describe('forEachRequest', () => {
     expect(report.lines).toBe(4);
   });
 
+  test("a torn line with the next process's whole line glued to it: the glued request is recovered, the torn part reported", () => {
+    const whole = '{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[]}],"n":2}';
+    writeFileSync(join(dir.path, 'traces.jsonl'), `{"resourceSpans":[{"n":1}]}\n{"resourceSpans":[{"resource":{"attr${whole}\n`);
+    const seen: unknown[] = [];
+    const report = forEachRequest(dir.path, 'traces', (request) => seen.push((request as { n?: number }).n ?? 1));
+    expect(seen).toEqual([1, 2]);
+    expect(report.unreadable).toEqual([{ file: 'traces.jsonl', line: 2 }]);
+  });
+
   test('a store directory that does not exist reads as empty', () => {
     const report = forEachRequest(join(dir.path, 'missing'), 'traces', () => {
       throw new Error('no request expected');

@@ -84,6 +84,11 @@ test('process.exit with OTLP configured: unsent spans fall back to the local sto
     });
     expect(r.code).toBe(3);
     expect(existsSync(join(dir.path, 'traces.jsonl'))).toBe(true);
+    // Written before the resource's asynchronous attributes (host.id) settle, without an error.
+    expect(r.stderr).toBe('');
+    const line = JSON.parse(readFileSync(join(dir.path, 'traces.jsonl'), 'utf8').split('\n')[0]!);
+    const resource = line.resourceSpans[0].resource.attributes.map((a: { key: string }) => a.key);
+    expect(resource).toEqual(expect.arrayContaining(['service.name', 'host.name']));
   } finally {
     await dir.cleanup();
   }

@@ -130,3 +130,22 @@ test('with the collector down, failures are recorded with the last error, on dis
     await removeDir(repo);
   }
 });
+
+test('a short process whose exports the exit bound cut short (collector never answers) leaves the reason on disk', async () => {
+  // setFailure('hang') on this file's receiver would hang its other tests' exports: a black hole of its own.
+  const { startFaultyCollector } = await import('../utils/faulty-collector.js');
+  const hole = await startFaultyCollector('black hole', 'grpc');
+  const store = join(home.path, 'store-hole');
+  try {
+    const r = await runFixture({
+      script: 'many-spans.mjs',
+      env: { HOME: home.path, MEMOTEL_STORE_DIR: store, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, MEMOTEL_SHUTDOWN_TIMEOUT: '300', COUNT: '3' },
+    });
+    expect(r.code).toBe(0);
+    const status = JSON.parse(readFileSync(join(store, 'pipeline-status.json'), 'utf8'));
+    expect(status.signals.traces.lastError).toMatchObject({ destination: 'otlp', message: expect.stringContaining('MEMOTEL_SHUTDOWN_TIMEOUT') });
+    expect(status.signals.traces.failed).toBe(3);
+  } finally {
+    await hole.close();
+  }
+});

@@ -90,6 +90,39 @@ describe('invalid values warn with the variable, the value and the fallback, and
     expect(warnings[0]).not.toContain('hunter2');
   });
 
+  test('an endpoint that is not a URL is ignored: the signal stays in the store, not the default localhost', () => {
+    for (const value of ['::', 'http://', 'http://127.0.0.1:99999']) {
+      const { config, warnings } = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: value });
+      expect(config.exporters).toEqual({ traces: ['store'], metrics: ['store'], logs: ['store'] });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    }
+  });
+
+  test.each(['OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BLRP_EXPORT_TIMEOUT', 'OTEL_METRIC_EXPORT_INTERVAL', 'OTEL_EXPORTER_OTLP_TIMEOUT', 'MEMOTEL_RUNTIME_METRICS_DELAY'])(
+    '%s beyond what a timer can wait (2^31 ms) is refused, not turned into 1 ms by Node',
+    (name) => {
+      const { warnings } = resolve({ [name]: '99999999999' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(name);
+      expect(resolve({ [name]: String(2 ** 31 - 1) }).warnings).toEqual([]);
+    },
+  );
+
+  test('header entries HTTP or gRPC cannot send are skipped once here, without their value', () => {
+    const { config, warnings } = resolve({ OTEL_EXPORTER_OTLP_HEADERS: 'x-a=line%0Abreak-secret,bad key=v,x-bin=v,ok=1' });
+    expect(config.otlp.traces.headers).toEqual({ ok: '1' });
+    expect(warnings).toHaveLength(3);
+    for (const w of warnings) expect(w).toContain('OTEL_EXPORTER_OTLP_HEADERS');
+    expect(warnings.join('\n')).not.toContain('break-secret');
+  });
+
+  test('an empty MEMOTEL_SESSION_SALT is reported: hashes would not match the salted ones', () => {
+    const { config, warnings } = resolve({ MEMOTEL_SESSION_SALT: '' });
+    expect(config.session.salt).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('MEMOTEL_SESSION_SALT')]);
+  });
+
   test('batch size larger than the queue is clamped', () => {
     const { config, warnings } = resolve({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '500' });
     expect(config.spanBatch.maxExportBatchSize).toBe(100);

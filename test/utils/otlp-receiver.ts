@@ -115,9 +115,19 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   /** Set when the body could not be decoded (the sender got a 400 / INVALID_ARGUMENT). */
   error?: string;
+  /**
+   * The request's bytes: the (decompressed) HTTP body, or for gRPC the decoded message encoded
+   * again. For searching everything that was sent for what must not be there.
+   */
+  raw?: Buffer;
 }
 
-export type FailureMode = null | 'unavailable' | 'hang';
+/**
+ * null: normal service. 'unavailable': HTTP 503 / gRPC UNAVAILABLE. 'exhausted': HTTP 429 with
+ * Retry-After / gRPC RESOURCE_EXHAUSTED. 'hang': never answers. { slowMs }: answers (and keeps
+ * the data) only after slowMs.
+ */
+export type FailureMode = null | 'unavailable' | 'exhausted' | 'hang' | { slowMs: number };
 
 export interface Receiver {
   /** 'http://127.0.0.1:PORT' of the gRPC server; throws if started with grpc: false. */
@@ -135,9 +145,10 @@ export interface Receiver {
   /** Forgets everything received so far (the requests array is emptied in place). */
   reset(): void;
   /**
-   * Simulates a broken collector: 'unavailable' answers HTTP 503 / gRPC UNAVAILABLE (both
-   * retryable, so give the exporter a short timeout), 'hang' never answers. Data is not stored
-   * while failing, but requests are recorded. null restores normal service.
+   * Simulates a broken collector: 'unavailable' answers HTTP 503 / gRPC UNAVAILABLE and
+   * 'exhausted' HTTP 429 (Retry-After: 1) / gRPC RESOURCE_EXHAUSTED (all retryable, so give the
+   * exporter a short timeout), 'hang' never answers, { slowMs } answers late. Data is not stored
+   * while failing (a slow answer stores it), but requests are recorded. null restores normal service.
    */
   setFailure(mode: FailureMode): void;
   /** A summary of everything received (request transports, span names, metric names, log bodies), for failure messages. */
@@ -733,18 +744,30 @@ class OtlpReceiver implements Receiver {
   }
 
   /** Records the request, applies the failure mode, stores the data. Returns what to answer. */
-  #receive(signal: Signal, transport: Transport, headers: Record<string, string>, decode: () => unknown): 'ok' | 'unavailable' | 'hang' | { error: string } {
+  #receive(
+    signal: Signal,
+    transport: Transport,
+    headers: Record<string, string>,
+    decode: () => unknown,
+    raw?: () => Buffer,
+  ): 'ok' | 'unavailable' | 'exhausted' | 'hang' | { slowMs: number } | { error: string } {
     const entry: ReceivedRequest = { signal, transport, headers };
     this.requests.push(entry);
     try {
-      if (this.#failure) return this.#failure;
+      entry.raw = raw?.();
+    } catch {
+      // undecodable: recorded through error below
+    }
+    const failure = this.#failure;
+    try {
+      if (failure && typeof failure === 'string') return failure;
       try {
         const staged: Store = { spans: [], metrics: [], logs: [] };
         ingest(signal, decode(), staged);
         this.#store.spans.push(...staged.spans);
         this.#store.metrics.push(...staged.metrics);
         this.#store.logs.push(...staged.logs);
-        return 'ok';
+        return failure ?? 'ok';
       } catch (error) {
         entry.error = errorMessage(error);
         return { error: entry.error };
@@ -759,10 +782,13 @@ class OtlpReceiver implements Receiver {
     const services = loadServices();
     for (const signal of SIGNALS) {
       const handler: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-        const outcome = this.#receive(signal, 'grpc', grpcHeaders(call.metadata), () => call.request);
+        const method = exportMethod(signal);
+        const outcome = this.#receive(signal, 'grpc', grpcHeaders(call.metadata), () => call.request, () => method.requestSerialize(call.request));
         if (outcome === 'hang') return; // forceShutdown() in close() cancels the call
         if (outcome === 'ok') callback(null, {});
         else if (outcome === 'unavailable') callback({ code: grpc.status.UNAVAILABLE, details: 'memotel test receiver: simulated outage' });
+        else if (outcome === 'exhausted') callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'memotel test receiver: simulated throttling' });
+        else if ('slowMs' in outcome) setTimeout(() => callback(null, {}), outcome.slowMs).unref();
         else callback({ code: grpc.status.INVALID_ARGUMENT, details: outcome.error });
       };
       server.addService(services[signal], { Export: handler });
@@ -809,14 +835,25 @@ class OtlpReceiver implements Receiver {
       bodyError = error;
     }
     const method = exportMethod(signal);
-    const outcome = this.#receive(signal, json ? 'http/json' : 'http/protobuf', httpHeaders(req.headers), () => {
-      if (!body) throw bodyError;
-      return json ? JSON.parse(body.toString('utf8')) : method.requestDeserialize(body);
-    });
+    const outcome = this.#receive(
+      signal,
+      json ? 'http/json' : 'http/protobuf',
+      httpHeaders(req.headers),
+      () => {
+        if (!body) throw bodyError;
+        return json ? JSON.parse(body.toString('utf8')) : method.requestDeserialize(body);
+      },
+      () => body ?? raw,
+    );
     if (outcome === 'hang') return; // close() drops the connection
+    if (typeof outcome === 'object' && 'slowMs' in outcome) {
+      await new Promise((resolve) => setTimeout(resolve, outcome.slowMs).unref());
+    }
     if (outcome === 'unavailable') {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('memotel test receiver: simulated outage');
-    } else if (outcome !== 'ok') {
+    } else if (outcome === 'exhausted') {
+      res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '1' }).end('memotel test receiver: simulated throttling');
+    } else if (typeof outcome === 'object' && 'error' in outcome) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(outcome.error);
     } else if (json) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

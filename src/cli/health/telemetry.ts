@@ -2,11 +2,12 @@
 // destination can take it: the store directory writable, an OTLP endpoint accepting TCP
 // connections (within 1 s).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { SIGNALS, type MemotelConfig, type Signal } from '../../config/index.js';
 import { formatDuration } from '../printers/format.js';
 import type { ComponentResult } from './types.js';
+import { storeDirProblem } from '../../store/writer.js';
+import { probeOtlp } from './otlp-probe.js';
 
 const CONNECT_TIMEOUT_MS = 1000;
 
@@ -18,6 +19,9 @@ interface Probe {
 
 /** Writable now, or creatable (its nearest existing ancestor is writable). */
 export function probeWritableDir(dir: string): Probe {
+  // What apps would refuse (another user's, writable by others, a link): say so here too.
+  const problem = storeDirProblem(dir);
+  if (problem) return { ok: false, detail: `${dir} ${problem}; apps save no telemetry there` };
   let existing = dir;
   while (!fs.existsSync(existing)) {
     const parent = path.dirname(existing);
@@ -31,20 +35,6 @@ export function probeWritableDir(dir: string): Probe {
     return { ok: false, detail: `${existing} is not writable: fix its permissions or set MEMOTEL_STORE_DIR` };
   }
   return { ok: true, detail: existing === dir ? 'writable' : 'not created yet; will be created on the first export' };
-}
-
-export function probeTcp(host: string, port: number, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Probe> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (probe: Probe) => {
-      socket.destroy();
-      resolve({ ...probe, latencyMs: performance.now() - started });
-    };
-    socket.setTimeout(timeoutMs, () => done({ ok: false, detail: `no connection within ${timeoutMs} ms` }));
-    socket.once('connect', () => done({ ok: true, detail: 'accepts connections' }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, detail: `cannot connect (${error.code ?? error.message})` }));
-  });
 }
 
 function endpointOf(url: string): { host: string; port: number } | undefined {
@@ -77,8 +67,9 @@ export async function checkTelemetry(config: MemotelConfig, warnings: readonly s
       else if (exporter === 'otlp') {
         const { url, protocol } = config.otlp[signal];
         const endpoint = endpointOf(url);
+        // One destination line per URL: the probe exports (nothing) to the first signal's service.
         add(`otlp ${protocol} ${url}`, signal, () =>
-          endpoint ? probeTcp(endpoint.host, endpoint.port) : { ok: false, detail: `"${url}" is not a URL` },
+          endpoint ? probeOtlp(signal, config.otlp[signal], CONNECT_TIMEOUT_MS) : { ok: false, detail: `"${url}" is not a URL` },
         );
       } else if (exporter === 'console') add('console (the app\'s stdout)', signal, () => ({ ok: true, detail: 'no check needed' }));
       else {
