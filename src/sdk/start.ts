@@ -101,14 +101,16 @@ export function startResolved(
   const exporters = createExporters(config, store);
   const components = memotelComponents(config);
 
+  // The spool keeps what an exporter has not taken yet; a signal exported nowhere (`none`) has
+  // nothing to keep, and must not end up in the store at exit.
   const spanProcessors: SpanProcessor[] = [
     ...components.spanProcessors,
-    new SpoolSpanProcessor(spool),
+    ...(exporters.spans.length > 0 ? [new SpoolSpanProcessor(spool)] : []),
     ...exporters.spans.map((e) => new BatchSpanProcessor({ exporter: e, ...config.spanBatch, selfObsMeterProvider: dropCounter('traces') })),
   ];
   const logRecordProcessors: LogRecordProcessor[] = [
     ...components.logRecordProcessors,
-    new SpoolLogRecordProcessor(spool),
+    ...(exporters.logs.length > 0 ? [new SpoolLogRecordProcessor(spool)] : []),
     ...exporters.logs.map((e) => new BatchLogRecordProcessor({ exporter: e, ...config.logBatch, selfObsMeterProvider: dropCounter('logs') })),
   ];
   const metricReaders: MetricReader[] = exporters.metrics.map(

@@ -1,5 +1,7 @@
 // The preload through real child processes: ESM and CommonJS apps, both OTLP protocols, the
 // disabled switch, resource settings, stdout hygiene, double start and worker threads.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { findSpan, startReceiver, type Receiver } from '../utils/otlp-receiver.js';
 import { nodeBinaries, runFixture, tempDir, type TempDir } from '../utils/fixtures.js';
@@ -106,6 +108,22 @@ test('OTEL_SDK_DISABLED=true leaves the app untouched and exports nothing', asyn
   expect(r.stderr).toBe('');
   await new Promise((res) => setTimeout(res, 300));
   expect(receiver.requests).toHaveLength(0);
+});
+
+test('exporters set to none export nothing, not even to the local store at exit', async () => {
+  const dir = await tempDir('memotel-none-');
+  try {
+    const none = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    for (const script of ['http-server.mjs', 'exit-paths.mjs']) {
+      // process.exit(3) is the path that drains the exit spool into the store.
+      const r = await runFixture({ script, env: { MEMOTEL_STORE_DIR: dir.path, MODE: 'exit', ...none } });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('pong\n');
+    }
+    expect(existsSync(join(dir.path, 'traces.jsonl')) || existsSync(join(dir.path, 'logs.jsonl'))).toBe(false);
+  } finally {
+    await dir.cleanup();
+  }
 });
 
 test('stdout carries only the app output, even with OTEL_LOG_LEVEL=DEBUG', async () => {
