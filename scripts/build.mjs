@@ -289,26 +289,6 @@ async function builtinNamespaces(file, { required }) {
   await writeFile(file, out, 'latin1');
 }
 
-/**
- * CommonJS code that requires a bundled ESM module (sdk-node requiring @opentelemetry/api, say)
- * gets `__toCommonJS(module)`, a new copy of all its exports at every require site: 51 copies
- * at start, 11 of the API alone, ~1 ms of every preload (Node 20 and 24). Here each module is
- * copied once and every require site gets that object, as require() gives every caller the same
- * module.exports. One line for one line, so the source maps stay right.
- */
-async function sharedCommonJsCopies(file, { required }) {
-  const source = await readFile(file, 'latin1');
-  const helper = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);';
-  if (!source.includes(helper)) {
-    if (required) throw new Error(`${file}: esbuild's __toCommonJS is not as expected; check sharedCommonJsCopies`);
-    return;
-  }
-  const shared =
-    'var __memotelCommonJs = new WeakMap(), __toCommonJS = (mod) => { let copy = __memotelCommonJs.get(mod); ' +
-    'if (!copy) __memotelCommonJs.set(mod, (copy = __copyProps(__defProp({}, "__esModule", { value: true }), mod))); return copy; };';
-  await writeFile(file, source.replace(helper, shared), 'latin1');
-}
-
 // The two files memotel's code cache loads come inside the function Node wraps a CommonJS file
 // in, so that the loader does not copy them to wrap them (BUNDLE_WRAPPER_HEAD in
 // src/sdk/code-cache.ts, which checks for exactly this head; test/unit/bundle.test.ts too).
@@ -318,10 +298,8 @@ const wrapped = {
 };
 await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii', plugins: [...common.plugins, grpcJsApartPlugin, lazyZlibPlugin] });
 await builtinNamespaces('dist/bundle/sdk.cjs', { required: true });
-await sharedCommonJsCopies('dist/bundle/sdk.cjs', { required: true });
 await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/grpc-js.cjs', entryPoints: [requireFromHere.resolve('@grpc/grpc-js')], charset: 'ascii', plugins: [...common.plugins, grpcNetPlugin, lazyZlibPlugin] });
 await builtinNamespaces('dist/bundle/grpc-js.cjs', { required: false });
-await sharedCommonJsCopies('dist/bundle/grpc-js.cjs', { required: false });
 // src/sdk/code-cache.ts reads them as latin1, which is only right for ASCII.
 for (const file of ['dist/bundle/sdk.cjs', 'dist/bundle/grpc-js.cjs']) {
   if ((await readFile(file)).some((byte) => byte > 0x7f)) throw new Error(`${file} must be ASCII`);
