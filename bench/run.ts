@@ -7,7 +7,7 @@ import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
 import { preloadBench } from './preload.js';
-import { instructionsBench } from './instructions.js';
+import { gitRunInstructionsBench, instructionsBench } from './instructions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -19,8 +19,10 @@ if (want('memory')) memoryOpsBench(root, rounds);
 if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_PAIRED_OPS ?? 600));
 if (want('memory') || only.includes('span-tree')) spanTreeBench(root, Number(process.env.BENCH_SPAN_TREE_OPS ?? 1000));
 if (want('channels')) await channelsBench();
-if (want('instructions')) instructionsBench(root);
-if (want('hook')) await hookBench(root, Math.max(rounds, 20));
+if (want('instructions')) await instructionsBench(root);
+if (only.includes('instructions-git')) gitRunInstructionsBench(root);
+// Hook targets are judged on medians of at least 40 interleaved rounds.
+if (want('hook')) await hookBench(root, Math.max(rounds, 40));
 if (want('preload')) await preloadBench(root, Math.max(rounds, 30));
 if (want('index')) {
   // The memory library's own benchmark (issue 3): brute-force search over 10,000 memories.
