@@ -10,7 +10,8 @@
 // (zipkin, prometheus, OTLP over three protocols, b3, jaeger) although memotel passes all
 // components in explicitly and never reaches those code paths. Each such import is replaced
 // by a stub that loads the real (bundled) module on first property access, so a process
-// pays only for the exporters it actually uses.
+// pays only for the exporters it actually uses. Measured (trivial app, Node 24, main-thread
+// instructions under valgrind): 207.1 M without it, 204.4 M with it, ~1.3 % of the process.
 import { build } from 'esbuild';
 import { access, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
@@ -38,12 +39,13 @@ const DEFERRED = [
 
 /**
  * Packages the instrumentation runtime imports but memotel never needs, replaced by inert stubs
- * (~37 KB less code to load in every process):
+ * (~37 KB less code to load in every process; debug with supports-color and ms is 22 KB of it):
  * - import-in-the-middle: InstrumentationBase creates ESM hooks with it, which act only through
  *   a loader hook, and memotel registers none (src/sdk/esm-cjs-imports.ts patches the ESM
  *   imports of instrumented packages instead).
  * - debug (with supports-color and ms): require-in-the-middle's DEBUG=require-in-the-middle
- *   tracing, called on every require(); memotel's own diagnostics use OTEL_LOG_LEVEL.
+ *   tracing, called on every require(); memotel's own diagnostics use OTEL_LOG_LEVEL. An app
+ *   run with DEBUG=* would otherwise get require-in-the-middle's trace lines on its stderr.
  */
 const STUBS = {
   'import-in-the-middle': 'export class Hook { unhook() {} }\nexport function addHook() {}\nexport function removeHook() {}\n',
@@ -192,7 +194,8 @@ module.exports = Object.assign(Object.create(null), net, {
 /**
  * The OTLP exporters load zlib at their top level (the HTTP transport and grpc-js alike), for
  * gzip compression only, and memotel exports uncompressed unless OTEL_EXPORTER_OTLP_COMPRESSION
- * says gzip. Loading Node's zlib costs ~0.6-1.8 ms (2-core dev machine, Node 20). In the
+ * says gzip. Loading Node's zlib costs ~0.6-1.8 ms (2-core dev machine, Node 20): loading the
+ * gRPC client went from 9.3-9.8 to 8.1 ms with this, in every process exporting over OTLP. In the
  * CommonJS bundles, `zlib` is an object whose properties load it on first use; its names are
  * those of the zlib module of the Node that builds.
  */
@@ -290,8 +293,9 @@ async function builtinNamespaces(file, { required }) {
 }
 
 // The two files memotel's code cache loads come inside the function Node wraps a CommonJS file
-// in, so that the loader does not copy them to wrap them (BUNDLE_WRAPPER_HEAD in
-// src/sdk/code-cache.ts, which checks for exactly this head; test/unit/bundle.test.ts too).
+// in, so that the loader does not copy them to wrap them: ~1.0 ms (Node 20) and ~1.4 ms (Node 24)
+// less compiling from the cache per process (BUNDLE_WRAPPER_HEAD in src/sdk/code-cache.ts, which
+// checks for exactly this head; test/unit/bundle.test.ts too).
 const wrapped = {
   banner: { js: `(function (exports, require, module, __filename, __dirname) { ${cjs.banner.js}` },
   footer: { js: '});' },
