@@ -14,7 +14,6 @@ import { startResolved } from './start.js';
 import { reportStartFailure } from './preflight.js';
 import { patchEsmImportsOfCommonJs } from './esm-cjs-imports.js';
 import { installEsmHooks } from './lazy/esm-hooks.js';
-import { packageOfPath } from './lazy/targets.js';
 
 /**
  * Starts memotel for a preload entry that has run preflight(): before the app is loaded, then
@@ -26,10 +25,7 @@ export function startFromPreload(resolved: Resolved): void {
       patchBuiltinsForEsm(builtins);
       if (targets.size === 0) return;
       const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
-      patchEsmImportsOfCommonJs((file) => {
-        const pkg = packageOfPath(file);
-        return pkg !== undefined && targets.has(pkg);
-      }, entry);
+      patchEsmImportsOfCommonJs((file) => targets.packageOfFile(file) !== undefined, entry);
       installEsmHooks(targets);
     });
   } catch (err) {

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { diag } from '@opentelemetry/api';
 import { activateImportHooks, type ImportInTheMiddle } from './iitm-bridge.js';
-import { packageOfPath, type LazyTargets } from './targets.js';
+import type { LazyTargets } from './targets.js';
 
 interface ResolveResult {
   url: string;
@@ -113,8 +113,8 @@ function esmFileOf(targets: LazyTargets): (url: string) => string | undefined {
   return (url) => {
     if (!url.startsWith('file:')) return undefined;
     const file = fileURLToPath(url);
-    const pkg = packageOfPath(file);
-    if (pkg === undefined || !targets.has(pkg)) return undefined;
+    const pkg = targets.packageOfFile(file);
+    if (pkg === undefined) return undefined;
     if (file.endsWith('.cjs') || file.endsWith('.json') || file.endsWith('.node')) return undefined;
     if (file.endsWith('.mjs')) return pkg;
     const root = file.slice(0, file.lastIndexOf(`/node_modules/${pkg}/`) + `/node_modules/${pkg}`.length);

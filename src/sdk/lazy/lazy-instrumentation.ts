@@ -34,11 +34,6 @@ export class LazyInstrumentation implements Instrumentation {
     this.instrumentationVersion = entry.version;
   }
 
-  /** True once the instrumentation itself has been constructed. */
-  get loaded(): boolean {
-    return this.#real !== undefined;
-  }
-
   /** True once loading was tried: loaded, or failed (and reported) for good. */
   get settled(): boolean {
     return this.#real !== undefined || this.#failed;

@@ -60,8 +60,7 @@ export function requireTarget(targets: LazyTargets, request: string, parentFile:
   }
   if (request.startsWith('/')) {
     // How the ESM loader's CommonJS imports arrive (esm-cjs-imports.ts).
-    const pkg = packageOfPath(request + sep);
-    return pkg !== undefined && targets.has(pkg) ? pkg : false;
+    return targets.packageOfFile(request + sep) ?? false;
   }
   if (isBuiltin(request)) {
     const name = request.startsWith('node:') ? request.slice(5) : request;
@@ -94,8 +93,8 @@ function ensureRequireInTheMiddle(): void {
 function wakeLoadedBefore(targets: LazyTargets): void {
   const seen = new Set<string>();
   for (const file of Object.keys((Module as unknown as { _cache?: object })._cache ?? {})) {
-    const pkg = packageOfPath(file);
-    if (pkg === undefined || seen.has(pkg) || !targets.has(pkg)) continue;
+    const pkg = targets.packageOfFile(file);
+    if (pkg === undefined || seen.has(pkg)) continue;
     seen.add(pkg);
     diag.debug(`memotel: ${pkg} was loaded before memotel started; only what loads it from now on is instrumented`);
     targets.wake(pkg, 'loaded before memotel');

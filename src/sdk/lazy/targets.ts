@@ -31,6 +31,12 @@ export class LazyTargets {
     return this.#byModule.has(module);
   }
 
+  /** The package some instrumentation patches that a file path lies in, or undefined. */
+  packageOfFile(file: string): string | undefined {
+    const pkg = packageOfPath(file);
+    return pkg !== undefined && this.#byModule.has(pkg) ? pkg : undefined;
+  }
+
   /** True for a package whose own files (not only its entry) are patched. */
   patchesFilesOf(pkg: string): boolean {
     return this.#withFiles.has(pkg);
