@@ -15,6 +15,7 @@
 import { build } from 'esbuild';
 import { access, chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { slimSemconvPlugin } from './esbuild-plugins.mjs';
 
 const requireFromHere = createRequire(import.meta.url);
@@ -149,16 +150,48 @@ function builtinReplacement(name, contents) {
  * isIPv6 compiles a large regular expression on first use: ~3.5 ms, then ~1 ms for the next
  * input (2-core dev machine, Node 20 and 24), in every process exporting over gRPC. In
  * grpc-js's bundle, `net` is Node's module with an isIPv6 that answers false without the
- * expression for a string with no colon (every IPv6 address has one).
+ * expression for a string with no colon (every IPv6 address has one). Its sockets are detached
+ * (src/sdk/detached.ts: telemetry never keeps the process alive), and so are its HTTP/2 sessions.
  */
 const grpcNetPlugin = builtinReplacement(
   'net',
   `const net = require('node:net');
-module.exports = Object.assign(Object.create(null), net, {
+module.exports = Object.assign(require('./src/sdk/detached.ts').detachedNet(net), {
   isIPv6: (input) => typeof input === 'string' && input.includes(':') && net.isIPv6(input),
 });
 `,
 );
+const grpcHttp2Plugin = builtinReplacement('http2', "module.exports = require('./src/sdk/detached.ts').detachedHttp2(require('node:http2'));\n");
+
+/**
+ * The OpenTelemetry modules that hold a ref'd timer while an export is in flight (the batch
+ * processors' and the metric reader's export timeouts, the OTLP retry) get detached timers in
+ * place of Node's (src/sdk/detached.ts says why). Each must be found and patched in the SDK's
+ * bundle: an upgrade that moves one fails the build here rather than silently holding exits.
+ */
+const DETACHED_TIMER_MODULES = [
+  '@opentelemetry/sdk-trace/build/esm/export/BatchSpanProcessorBase.js',
+  '@opentelemetry/sdk-logs/build/esm/export/BatchLogRecordProcessorBase.js',
+  '@opentelemetry/sdk-metrics/build/esm/utils.js',
+  '@opentelemetry/otlp-exporter-base/build/esm/retrying-transport.js',
+];
+function detachedTimersPlugin(patched) {
+  const escape = (s) => s.replace(/[/.]/g, (c) => (c === '/' ? '[\\\\/]' : '\\.'));
+  const filter = new RegExp(`[\\\\/]node_modules[\\\\/](${DETACHED_TIMER_MODULES.map(escape).join('|')})$`);
+  return {
+    name: 'memotel-detached-timers',
+    setup(b) {
+      b.onLoad({ filter }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const name = DETACHED_TIMER_MODULES.find((m) => args.path.replaceAll('\\', '/').endsWith(m));
+        if (!/\bsetTimeout\(/.test(text)) throw new Error(`${args.path}: no setTimeout() call left to detach; check DETACHED_TIMER_MODULES`);
+        patched.add(name);
+        const detached = JSON.stringify(`${process.cwd()}/src/sdk/detached.ts`);
+        return { contents: `import { setTimeout, setInterval } from ${detached};\n${text}`, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
 
 /**
  * The OTLP exporters load zlib at their top level (the HTTP transport and grpc-js alike), for
@@ -272,9 +305,12 @@ const wrapped = {
   banner: { js: `(function (exports, require, module, __filename, __dirname) { ${cjs.banner.js}` },
   footer: { js: '});' },
 };
-await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii', plugins: [...common.plugins, grpcJsApartPlugin, lazyZlibPlugin] });
+const detachedTimers = new Set();
+await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/sdk.cjs', entryPoints: ['src/sdk/bundle.ts'], charset: 'ascii', plugins: [...common.plugins, grpcJsApartPlugin, lazyZlibPlugin, detachedTimersPlugin(detachedTimers)] });
+for (const name of DETACHED_TIMER_MODULES) if (!detachedTimers.has(name)) throw new Error(`dist/bundle/sdk.cjs: ${name} was not bundled; check DETACHED_TIMER_MODULES`);
 await builtinNamespaces('dist/bundle/sdk.cjs', { required: true });
-await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/grpc-js.cjs', entryPoints: [requireFromHere.resolve('@grpc/grpc-js')], charset: 'ascii', plugins: [...common.plugins, grpcNetPlugin, lazyZlibPlugin] });
+// Every timer of grpc-js's is detached (src/sdk/detached.ts): the bundle is memotel's own copy.
+await build({ ...cjs, ...wrapped, outfile: 'dist/bundle/grpc-js.cjs', entryPoints: [requireFromHere.resolve('@grpc/grpc-js')], charset: 'ascii', inject: ['src/sdk/detached.ts'], plugins: [...common.plugins, grpcNetPlugin, grpcHttp2Plugin, lazyZlibPlugin] });
 await builtinNamespaces('dist/bundle/grpc-js.cjs', { required: false });
 // src/sdk/code-cache.ts reads them as latin1, which is only right for ASCII.
 for (const file of ['dist/bundle/sdk.cjs', 'dist/bundle/grpc-js.cjs']) {

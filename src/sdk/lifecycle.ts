@@ -44,8 +44,8 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
     }));
 
   const onBeforeExit = () => {
-    // A pending export can keep the event loop alive (a dead collector, retries): when the
-    // bound passes, end the process the way it was ending anyway.
+    // When the bound passes with an export still pending (a dead collector, retries), end the
+    // process the way it was ending anyway.
     void finish().then((timedOut) => {
       if (timedOut) process.exit();
     });
@@ -89,14 +89,16 @@ export function installLifecycle(shutdown: () => Promise<void>, timeoutMillis: n
   return { uninstall };
 }
 
-/** Resolves true when the bound passed first. Never rejects. */
+/**
+ * Resolves true when the bound passed first. Never rejects. Its timer is what keeps the process
+ * alive while the shutdown flushes: nothing of the telemetry pipeline holds it (detached.ts).
+ */
 function bounded(work: Promise<unknown>, millis: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       diag.warn(`telemetry flush did not finish within ${millis} ms (MEMOTEL_SHUTDOWN_TIMEOUT); exiting without it`);
       resolve(true);
     }, millis);
-    timer.unref();
     work.then(
       () => {
         clearTimeout(timer);

@@ -141,15 +141,37 @@ function bareShortScript(): Promise<FixtureResult> {
   return (bareExitPaths ??= runFixture({ script: 'exit-paths.mjs', register: 'none' }));
 }
 
+let bareLingering: Promise<FixtureResult> | undefined;
+function bareLingeringScript(): Promise<FixtureResult> {
+  return (bareLingering ??= runFixture({ script: 'exit-paths.mjs', register: 'none', env: LINGER_ENV }));
+}
+
+/**
+ * The app goes on for 500 ms after its request and the batch delay is 50 ms: the spans' export
+ * is in flight (to a collector that does not answer, or waiting to retry) as the app finishes.
+ */
+const LINGER_ENV = { MODE: 'linger', LINGER_MS: '500' };
+
+/**
+ * The faults that leave an export in flight as a lingering app ends: no answer, a late one, and
+ * over HTTP the refusals and errors it retries. Over gRPC those fail the export at once (the
+ * OpenTelemetry gRPC exporter does not retry), so nothing is in flight; and a collector killed as
+ * the app prints would race the first export.
+ */
+export function inFlightFaults(transport: OtlpTransport): CollectorFault[] {
+  return transport === 'grpc' ? ['healthy', 'black hole', 'slow'] : ['healthy', 'down', 'black hole', 'slow', 'unavailable', 'exhausted'];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Collector faults: a short script
 
 /**
  * exit-paths.mjs (one HTTP request, so one SERVER and one CLIENT span, then a natural end)
  * against a collector with `fault`. The exit delay is measured from the app's last line to the
- * process's end, so startup does not count.
+ * process's end, so startup does not count. `inFlight`: the app lingers after its request, so
+ * an export is already under way, or waiting to retry, when it finishes (LINGER_ENV).
  */
-export async function collectorShortScript(fault: CollectorFault, transport: OtlpTransport): Promise<Row> {
+export async function collectorShortScript(fault: CollectorFault, transport: OtlpTransport, { inFlight = false } = {}): Promise<Row> {
   const box = await tempDir('memotel-faults-');
   const collector = await startFaultyCollector(fault, transport);
   const problems: string[] = [];
@@ -163,8 +185,9 @@ export async function collectorShortScript(fault: CollectorFault, transport: Otl
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: transport,
       MEMOTEL_SHUTDOWN_TIMEOUT: String(bound),
+      ...(inFlight ? { ...LINGER_ENV, OTEL_BSP_SCHEDULE_DELAY: '50' } : {}),
     };
-    const bare = await bareShortScript();
+    const bare = await (inFlight ? bareLingeringScript() : bareShortScript());
     let lastLineAt = 0;
     const started = performance.now();
     const r = await runFixture({
@@ -196,7 +219,7 @@ export async function collectorShortScript(fault: CollectorFault, transport: Otl
     }
     return {
       surface: 'collector',
-      case: `${describeFault(fault, transport)} (${transport}), short script`,
+      case: `${describeFault(fault, transport)} (${transport}), short script${inFlight ? ', export in flight at its end' : ''}`,
       promise: 'same stdout and exit code; exit within MEMOTEL_SHUTDOWN_TIMEOUT; undelivered spans in the store; health names the reason',
       figure: `exit +${exitDelay.toFixed(0)} ms; ${delivered} delivered, ${stored} in store; health: ${health.ok ? 'ok' : shortReason(health.text)}`,
       problems,

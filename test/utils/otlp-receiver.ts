@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,6 +161,8 @@ export interface Receiver {
 export interface ReceiverOptions {
   grpc?: boolean;
   http?: boolean;
+  /** Serve both over TLS with this key and certificate (PEM): the URLs are then https://localhost. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,15 +656,16 @@ class OtlpReceiver implements Receiver {
   #grpcPort?: number;
   #httpServer?: HttpServer;
   #httpPort?: number;
+  #tls?: { key: Buffer; cert: Buffer };
 
   get grpcUrl(): string {
     if (this.#grpcPort === undefined) throw new Error('this receiver was started with { grpc: false }; it has no grpcUrl');
-    return `http://127.0.0.1:${this.#grpcPort}`;
+    return this.#tls ? `https://localhost:${this.#grpcPort}` : `http://127.0.0.1:${this.#grpcPort}`;
   }
 
   get httpUrl(): string {
     if (this.#httpPort === undefined) throw new Error('this receiver was started with { http: false }; it has no httpUrl');
-    return `http://127.0.0.1:${this.#httpPort}`;
+    return this.#tls ? `https://localhost:${this.#httpPort}` : `http://127.0.0.1:${this.#httpPort}`;
   }
 
   spans(): ReceivedSpan[] {
@@ -728,6 +732,7 @@ class OtlpReceiver implements Receiver {
   }
 
   async start(options: ReceiverOptions): Promise<void> {
+    this.#tls = options.tls;
     if (options.grpc !== false) await this.#startGrpc();
     if (options.http !== false) await this.#startHttp();
   }
@@ -794,18 +799,22 @@ class OtlpReceiver implements Receiver {
       server.addService(services[signal], { Export: handler });
     }
     this.#grpcPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+      const credentials = this.#tls
+        ? grpc.ServerCredentials.createSsl(null, [{ private_key: this.#tls.key, cert_chain: this.#tls.cert }])
+        : grpc.ServerCredentials.createInsecure();
+      server.bindAsync('127.0.0.1:0', credentials, (error, port) => (error ? reject(error) : resolve(port)));
     });
     this.#grpcServer = server;
   }
 
   async #startHttp(): Promise<void> {
-    const server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       this.#handleHttp(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(errorMessage(error));
       });
-    });
+    };
+    const server: HttpServer = this.#tls ? createHttpsServer(this.#tls, handle) : createServer(handle);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
