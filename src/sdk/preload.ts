@@ -2,10 +2,11 @@
 // start() so that starting memotel from code never patches module loading behind the user's back.
 //
 // ESM code sees the instrumented modules without a loader thread: built-ins (http, https) are
-// patched through require() and their ESM named exports re-synced (syncBuiltinESMExports); the
-// CommonJS files of instrumented packages (pino, express, pg...) are patched as the ESM loader
-// loads them (esm-cjs-imports.ts); ES modules of instrumented packages and built-ins imported
-// later are lazy/esm-hooks.ts's.
+// patched through require() and their ESM named exports re-synced (syncBuiltinESMExports), as
+// ESM code first imports them where module.registerHooks is usable (lazy/esm-hooks.ts), at start
+// elsewhere; the CommonJS files of instrumented packages (pino, express, pg...) are patched as the
+// ESM loader loads them (esm-cjs-imports.ts); ES modules of instrumented packages and built-ins
+// the waiting instrumentations patch are lazy/esm-hooks.ts's.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join, resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
@@ -22,11 +23,11 @@ import { installEsmHooks } from './lazy/esm-hooks.js';
 export function startFromPreload(resolved: Resolved): void {
   try {
     startResolved(resolved, {}, ({ builtins, targets }) => {
-      patchBuiltinsForEsm(builtins);
-      if (targets.size === 0) return;
-      const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
-      patchEsmImportsOfCommonJs((file) => targets.packageOfFile(file) !== undefined, entry);
-      installEsmHooks(targets);
+      if (targets.size > 0) {
+        const entry = process.argv[1] ? resolve(process.argv[1]) : join(process.cwd(), '[eval]');
+        patchEsmImportsOfCommonJs((file) => targets.packageOfFile(file) !== undefined, entry);
+      }
+      if (!installEsmHooks(targets, builtins)) patchBuiltinsForEsm(builtins);
     });
   } catch (err) {
     reportStartFailure(err);

@@ -193,6 +193,22 @@ describe.each(nodeBinaries())('$label', ({ path: node }) => {
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ openai: 'function', parser: 'function', wrapped: ['openai'] });
     });
+
+    withHooks('http and https are loaded when ESM code first imports them, patched, not at start', async () => {
+      const run = await runFixture({ script: 'auto/builtins.mjs', node, env: { MEMOTEL_STORE_DIR: storeDir() } });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ loaded: [], patched: true });
+      // Loaded before memotel started (here by a --require ahead of it): still patched.
+      const before = await runFixture({
+        script: 'auto/builtins.mjs',
+        node,
+        register: 'none',
+        nodeArgs: ['--require', 'node:http', '--import', './register.js'],
+        env: { MEMOTEL_STORE_DIR: storeDir() },
+      });
+      expect(before.code).toBe(0);
+      expect(JSON.parse(before.stdout)).toEqual({ loaded: ['http'], patched: true });
+    });
   });
 });
 

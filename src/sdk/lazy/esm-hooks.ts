@@ -5,6 +5,11 @@
 // supports: Node >= 22.22.3, >= 24.11.1), a resolve hook watches what ESM code imports:
 // - a built-in an instrumentation waits for (`node:net`): the instrumentation is woken and the
 //   built-in's ESM named exports re-synced before the importing module runs;
+// - a built-in an instrumentation created at start patches (`node:http`, `node:https`): loaded
+//   through require(), which patches it, and its ESM named exports re-synced, the first time ESM
+//   code imports it. Loading https (and tls) at start for ESM importers that may never come cost
+//   a trivial app ~3.3 MB of peak RSS on Node 22 and ~0.8 MB on Node 24 (2-core dev machine,
+//   issue 14's benchmark); where these hooks are unusable, preload.ts loads them at start;
 // - an ES module (not CommonJS) inside a package an instrumentation waits for (the ESM build of
 //   openai or of the MCP SDK): import-in-the-middle is loaded then, and only then, with memotel
 //   deciding what it wraps (those packages' ES modules, nothing else: wrapping everything
@@ -43,15 +48,26 @@ type RegisterHooks = (hooks: {
 
 const load = createRequire(import.meta.url);
 
-export function installEsmHooks(targets: LazyTargets): void {
+/**
+ * Installs the hooks for `targets` (the waiting instrumentations) and `builtins` (the built-ins
+ * that instrumentations created at start patch). False when this Node has no usable
+ * module.registerHooks: the caller then patches `builtins` for ESM itself.
+ */
+export function installEsmHooks(targets: LazyTargets, builtins: readonly string[]): boolean {
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (typeof registerHooks !== 'function' || !syncHooksSupported()) {
-    diag.debug(
-      `memotel: Node ${process.versions.node} has no usable module.registerHooks: ES modules of instrumented packages ` +
-        '(the ESM builds of openai or @modelcontextprotocol/sdk, say) are not instrumented; CommonJS ones are',
-    );
-    return;
+    if (targets.size > 0) {
+      diag.debug(
+        `memotel: Node ${process.versions.node} has no usable module.registerHooks: ES modules of instrumented packages ` +
+          '(the ESM builds of openai or @modelcontextprotocol/sdk, say) are not instrumented; CommonJS ones are',
+      );
+    }
+    return false;
   }
+  const unpatched = new Set(builtins);
+  // Loaded before memotel started (by another preload, say): patched now, as before these hooks.
+  for (const name of unpatched) if (builtinLoaded(name)) patchBuiltin(unpatched, name);
+  if (targets.size === 0 && unpatched.size === 0) return true;
   const esmTarget = esmFileOf(targets);
   let iitm: SyncHooks | undefined;
   const activate = (): SyncHooks => {
@@ -69,6 +85,7 @@ export function installEsmHooks(targets: LazyTargets): void {
       const resolved = iitm ? iitm.resolveSync(specifier, context, next) : next(specifier, context);
       if (resolved.url.startsWith('node:')) {
         const name = resolved.url.slice(5);
+        if (unpatched.has(name)) patchBuiltin(unpatched, name);
         if (targets.has(name)) wakeBuiltin(targets, name, 'imported');
       } else if (!iitm && esmTarget(resolved.url) !== undefined) {
         return activate().resolveSync(specifier, context, next);
@@ -79,6 +96,25 @@ export function installEsmHooks(targets: LazyTargets): void {
       return iitm ? iitm.loadSync(url, context, next) : next(url, context);
     },
   });
+  return true;
+}
+
+/** Whether Node has loaded built-in `name` (without loading it). */
+function builtinLoaded(name: string): boolean {
+  const list = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  return !Array.isArray(list) || list.includes(`NativeModule ${name}`);
+}
+
+/** Loads a built-in through require() (which patches it) and re-syncs its ESM named exports. */
+function patchBuiltin(unpatched: Set<string>, name: string): void {
+  unpatched.delete(name);
+  try {
+    load(`node:${name}`);
+    syncBuiltinESMExports();
+    diag.debug(`memotel: patched ${name} for ESM imports`);
+  } catch (err) {
+    diag.debug(`memotel: could not patch ${name} for ESM imports:`, err);
+  }
 }
 
 /** Wakes a built-in's instrumentations, patches it through require() and re-syncs its ESM exports. */
