@@ -8,7 +8,6 @@ import {
   EXIT_CASES,
   collectorServeLoad,
   collectorShortScript,
-  inFlightFaults,
   configCase,
   exitPath,
   privacy,
@@ -47,7 +46,7 @@ export async function faultsBench(): Promise<void> {
   console.log(`\nfaults: fault injection and security (MEMOTEL_SHUTDOWN_TIMEOUT=500 ms; serve at ${rps} req/s for ${seconds} s)`);
   if (want('collector')) {
     for (const transport of TRANSPORTS) for (const fault of COLLECTOR_FAULTS) add(await collectorShortScript(fault, transport));
-    for (const transport of TRANSPORTS) for (const fault of inFlightFaults(transport)) add(await collectorShortScript(fault, transport, { inFlight: true }));
+    for (const transport of TRANSPORTS) for (const fault of COLLECTOR_FAULTS) add(await collectorShortScript(fault, transport, { inFlight: true }));
     // The app's own latency on this machine at this load, for reference.
     const bare = await collectorServeLoad('healthy', 'grpc', { rps, seconds }, false);
     add(bare.row);

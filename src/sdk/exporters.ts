@@ -32,7 +32,11 @@ function countOf(items: Item[] | ResourceMetrics): number {
   return items.scopeMetrics.reduce((n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0), 0);
 }
 
-/** Wraps an exporter that is created on first use, and counts what it exports and fails. */
+/**
+ * Wraps an exporter that is created on first use, and counts what it exports and fails.
+ * `fallback`: where the spans or log records of a failed export go (the local store), so that
+ * what the collector does not take during the run is kept as it is at the process's end.
+ */
 class PipelineExporter<T extends Item[] | ResourceMetrics> {
   #exporter?: AnyExporter<T>;
   #loading?: Promise<AnyExporter<T>>;
@@ -42,6 +46,7 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
     readonly signal: Signal,
     readonly destination: string,
     private readonly create: () => AnyExporter<T> | Promise<AnyExporter<T>>,
+    private readonly fallback?: () => AnyExporter<T>,
   ) {}
 
   #get(): AnyExporter<T> | Promise<AnyExporter<T>> {
@@ -58,9 +63,12 @@ class PipelineExporter<T extends Item[] | ResourceMetrics> {
     usedCodeCacheFeature(`${this.signal}:${this.destination}`);
     const finish = (r: ExportResult) => {
       pipelineStats().record(this.signal, this.destination, count, r);
+      const failed = r.code !== ExportResultCode.SUCCESS;
       // At the process's end a failed export was the last chance: its spans and log records stay
-      // in the exit spool, which appends them to the local store as the process exits.
-      const keep = this.#processEnding && r.code !== ExportResultCode.SUCCESS;
+      // in the exit spool, which appends them to the local store as the process exits. During
+      // the run they go to the store now (a synchronous append), and are then settled too.
+      const keep = this.#processEnding && failed;
+      if (failed && !keep) this.fallback?.().export(items, () => {});
       if (Array.isArray(items) && !keep) exitSpool().settled(items as Array<ReadableSpan | ReadableLogRecord>);
       done(r);
     };
@@ -161,6 +169,11 @@ function isZero(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { count?: unknown }).count === 0;
 }
 
+function once<R>(make: () => R): () => R {
+  let made: R | undefined;
+  return () => (made ??= make());
+}
+
 /** The exporters of one OTLP protocol; gRPC's and HTTP's are loaded apart, each on first export. */
 const loadOtlp = (c: OtlpSignalConfig) => (c.protocol === 'grpc' ? import('./otlp-grpc.js') : import('./otlp-http.js'));
 
@@ -193,19 +206,30 @@ export function createExporters(config: MemotelConfig, writer: StoreWriter): Sig
     },
   };
 
+  // What an OTLP export fails to deliver goes to the local store, unless the store is already a
+  // destination of that signal (it then has it all).
+  const spanFallback = config.exporters.traces.includes('store') ? undefined : once(() => new StoreSpanExporter(store()));
+  const logFallback = config.exporters.logs.includes('store') ? undefined : once(() => new StoreLogExporter(store()));
   for (const name of config.exporters.traces) {
     if (name === 'store') out.spans.push(new PipelineExporter('traces', 'store', () => new StoreSpanExporter(store())));
     if (name === 'console') out.spans.push(new PipelineExporter('traces', 'console', () => new StderrSpanExporter()));
     if (name === 'otlp')
       out.spans.push(
-        new PipelineExporter('traces', 'otlp', async () => (await loadOtlp(otlp('traces'))).createTraceExporter(otlp('traces'))),
+        new PipelineExporter(
+          'traces',
+          'otlp',
+          async () => (await loadOtlp(otlp('traces'))).createTraceExporter(otlp('traces')),
+          spanFallback,
+        ),
       );
   }
   for (const name of config.exporters.logs) {
     if (name === 'store') out.logs.push(new PipelineExporter('logs', 'store', () => new StoreLogExporter(store())));
     if (name === 'console') out.logs.push(new PipelineExporter('logs', 'console', () => new StderrLogExporter()));
     if (name === 'otlp')
-      out.logs.push(new PipelineExporter('logs', 'otlp', async () => (await loadOtlp(otlp('logs'))).createLogExporter(otlp('logs'))));
+      out.logs.push(
+        new PipelineExporter('logs', 'otlp', async () => (await loadOtlp(otlp('logs'))).createLogExporter(otlp('logs')), logFallback),
+      );
   }
   for (const name of config.exporters.metrics) {
     if (name === 'prometheus') out.prometheus = true;

@@ -4,7 +4,7 @@
 import { describe, test } from '@jest/globals';
 import { expectPromiseKept } from './expect-row.js';
 import { COLLECTOR_FAULTS, type CollectorFault, type OtlpTransport } from '../utils/faulty-collector.js';
-import { collectorServeLoad, collectorShortScript, inFlightFaults } from './cases.js';
+import { collectorServeLoad, collectorShortScript } from './cases.js';
 
 describe.each<OtlpTransport>(['grpc', 'http/protobuf'])('%s', (transport) => {
   test.each(COLLECTOR_FAULTS)('a short script, collector %s: output, exit code, exit bound, nothing lost, health names it', async (fault) => {
@@ -28,7 +28,7 @@ describe.each<OtlpTransport>(['grpc', 'http/protobuf'])('%s', (transport) => {
   // Found by this suite: the exporters' sockets and timers (and grpc-js's call refs) used to
   // keep the event loop alive, so 'beforeExit', where the bounded shutdown starts, waited for the
   // exporter's own timeout (10 s), or for ever over gRPC to a black hole (src/sdk/detached.ts).
-  test.each(inFlightFaults(transport))('a short script with an export in flight as it ends, collector %s: same promises', async (fault) => {
+  test.each(COLLECTOR_FAULTS)('a short script with an export in flight as it ends, collector %s: same promises', async (fault) => {
     const row = await collectorShortScript(fault, transport, { inFlight: true });
     expectPromiseKept(row);
   }, 60_000);
