@@ -46,7 +46,10 @@ export interface StartOptions {
   env?: Env;
   /** Extra instrumentation names to disable, e.g. ['memotel-git']. */
   disabledInstrumentations?: string[];
-  /** Install exit, signal and crash handlers that flush telemetry (default: true). */
+  /**
+   * Install exit, signal and crash handlers that flush telemetry (default: true). Without them
+   * the app must await shutdown() before it ends: exports in flight do not keep the process alive.
+   */
   handleExit?: boolean;
 }
 
@@ -164,8 +167,8 @@ export function startResolved(
     config,
     started: true,
     instrumentations,
-    forceFlush: () => forceFlushAll(),
-    shutdown: () => (stopped ??= shutdownAll(false)),
+    forceFlush: () => holdingProcess(forceFlushAll),
+    shutdown: () => (stopped ??= holdingProcess(() => shutdownAll(false))),
   };
 
   // Spans and log records first, then metrics: the metrics then count what was just exported
@@ -225,6 +228,21 @@ function withoutDiagOverride<T>(construct: () => T): T {
 
 
 /** The global API providers are proxies; flush the real delegate. */
+/**
+ * Runs `work` with the process held alive: the app (or the hook helper) awaits it, and nothing of
+ * the telemetry pipeline holds the process itself (detached.ts). Without it an app awaiting
+ * forceFlush() or shutdown() with nothing else to do would see 'beforeExit' mid-flush, or Node's
+ * exit code 13 for an unsettled top-level await.
+ */
+async function holdingProcess(work: () => Promise<void>): Promise<void> {
+  const hold = setInterval(() => {}, 2 ** 31 - 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(hold);
+  }
+}
+
 function unwrapProxy(p: { forceFlush?: () => Promise<unknown>; getDelegate?: () => unknown }) {
   const delegate = typeof p.getDelegate === 'function' ? (p.getDelegate() as typeof p) : p;
   return delegate;
