@@ -227,7 +227,6 @@ function withoutDiagOverride<T>(construct: () => T): T {
 }
 
 
-/** The global API providers are proxies; flush the real delegate. */
 /**
  * Runs `work` with the process held alive: the app (or the hook helper) awaits it, and nothing of
  * the telemetry pipeline holds the process itself (detached.ts). Without it an app awaiting
@@ -243,6 +242,7 @@ async function holdingProcess(work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** The global API providers are proxies; flush the real delegate. */
 function unwrapProxy(p: { forceFlush?: () => Promise<unknown>; getDelegate?: () => unknown }) {
   const delegate = typeof p.getDelegate === 'function' ? (p.getDelegate() as typeof p) : p;
   return delegate;

@@ -135,17 +135,6 @@ function shortReason(text: string): string {
   return m ? m[1]!.trim() : text.slice(0, 80);
 }
 
-let bareExitPaths: Promise<FixtureResult> | undefined;
-/** exit-paths.mjs without memotel: what the app prints and how it ends on its own. */
-function bareShortScript(): Promise<FixtureResult> {
-  return (bareExitPaths ??= runFixture({ script: 'exit-paths.mjs', register: 'none' }));
-}
-
-let bareLingering: Promise<FixtureResult> | undefined;
-function bareLingeringScript(): Promise<FixtureResult> {
-  return (bareLingering ??= runFixture({ script: 'exit-paths.mjs', register: 'none', env: LINGER_ENV }));
-}
-
 /**
  * The app goes on for 500 ms after its request and the batch delay is 50 ms: the spans' export
  * is in flight (to a collector that does not answer, or waiting to retry) as the app finishes,
@@ -153,6 +142,13 @@ function bareLingeringScript(): Promise<FixtureResult> {
  */
 const LINGER_ENV = { MODE: 'linger', LINGER_MS: '500' };
 
+const bareRuns = new Map<boolean, Promise<FixtureResult>>();
+/** exit-paths.mjs without memotel (lingering or not): what the app prints and how it ends on its own. */
+function bareShortScript(lingering = false): Promise<FixtureResult> {
+  let run = bareRuns.get(lingering);
+  if (!run) bareRuns.set(lingering, (run = runFixture({ script: 'exit-paths.mjs', register: 'none', env: lingering ? LINGER_ENV : {} })));
+  return run;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Collector faults: a short script
@@ -179,7 +175,7 @@ export async function collectorShortScript(fault: CollectorFault, transport: Otl
       MEMOTEL_SHUTDOWN_TIMEOUT: String(bound),
       ...(inFlight ? { ...LINGER_ENV, OTEL_BSP_SCHEDULE_DELAY: '50' } : {}),
     };
-    const bare = await (inFlight ? bareLingeringScript() : bareShortScript());
+    const bare = await bareShortScript(inFlight);
     let lastLineAt = 0;
     const started = performance.now();
     const r = await runFixture({

@@ -105,27 +105,28 @@ function builtinLoaded(name: string): boolean {
   return !Array.isArray(list) || list.includes(`NativeModule ${name}`);
 }
 
-/** Loads a built-in through require() (which patches it) and re-syncs its ESM named exports. */
+/** Patches a built-in an instrumentation created at start waits for, once. */
 function patchBuiltin(unpatched: Set<string>, name: string): void {
   unpatched.delete(name);
-  try {
-    load(`node:${name}`);
-    syncBuiltinESMExports();
-    diag.debug(`memotel: patched ${name} for ESM imports`);
-  } catch (err) {
-    diag.debug(`memotel: could not patch ${name} for ESM imports:`, err);
-  }
+  if (patchForEsm(name)) diag.debug(`memotel: patched ${name} for ESM imports`);
 }
 
-/** Wakes a built-in's instrumentations, patches it through require() and re-syncs its ESM exports. */
+/** Wakes a built-in's instrumentations and patches it for ESM. */
 function wakeBuiltin(targets: LazyTargets, name: string, how: string): void {
   if (!isBuiltin(name) || targets.awake(name)) return;
   targets.wake(name, how);
+  patchForEsm(name);
+}
+
+/** Loads a built-in through require() (which patches it) and re-syncs its ESM named exports. */
+function patchForEsm(name: string): boolean {
   try {
     load(`node:${name}`);
     syncBuiltinESMExports();
+    return true;
   } catch (err) {
     diag.debug(`memotel: could not patch ${name} for ESM imports:`, err);
+    return false;
   }
 }
 
